@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { Id, PageQuery, Timestamp } from './common.ts';
+
+export const IncidentStatus = z.enum(['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+export const Channel = z.enum(['portal', 'email', 'phone', 'api', 'monitoring']);
+export type Channel = z.infer<typeof Channel>;
+export const PendingReason = z.enum(['customer', 'vendor', 'change', 'other']);
+export type PendingReason = z.infer<typeof PendingReason>;
+export const ResolutionCode = z.enum(['fixed', 'workaround', 'duplicate', 'no_fault_found', 'user_error', 'other']);
+export type ResolutionCode = z.infer<typeof ResolutionCode>;
+export const Impact = z.number().int().min(1).max(3).describe('1 a department or more, 2 a service, 3 one person');
+export const Urgency = z.number().int().min(1).max(4).describe('1 critical … 4 low');
+export const Priority = z.number().int().min(1).max(4);
+
+/** `123` or a reference such as `I-000123`. */
+export const IncidentIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^(\d+|[Ii]-\d+)$/, 'An incident id or a reference such as I-000123')
+    .transform((s) => Number(s.replace(/^[Ii]-/, ''))),
+});
+
+export const Incident = z.object({
+  id: Id,
+  ref: z.string(),
+  orgId: Id,
+  callerId: Id.nullable(),
+  title: z.string(),
+  description: z.string(),
+  channel: Channel,
+  status: IncidentStatus,
+  pendingReason: PendingReason.nullable(),
+  impact: z.number().int(),
+  urgency: z.number().int(),
+  priority: z.number().int(),
+  priorityOverridden: z.boolean(),
+  priorityReason: z.string().nullable(),
+  reportedAt: Timestamp,
+  serviceId: Id.nullable(),
+  ciIds: z.array(Id),
+  teamId: Id.nullable(),
+  agentId: Id.nullable(),
+  parentId: Id.nullable(),
+  childIds: z.array(Id),
+  problemId: Id.nullable(),
+  resolutionCode: ResolutionCode.nullable(),
+  resolution: z.string().nullable(),
+  reopenCount: z.number().int(),
+  createdById: Id.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  resolvedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+const Title = z.string().trim().min(1).max(255);
+const Description = z.string().max(100_000);
+
+export const CreateIncidentBody = z.object({
+  orgId: Id.optional().describe("Required for agents unless implied by callerId; implied for requesters"),
+  callerId: Id.nullable().optional(),
+  title: Title,
+  description: Description.default(''),
+  channel: Channel.optional(),
+  impact: Impact.default(3),
+  urgency: Urgency.default(3),
+  reportedAt: z.iso.datetime({ offset: true }).optional().describe('Defaults to now; may be earlier, never later'),
+  serviceId: Id.nullable().optional(),
+  teamId: Id.nullable().optional(),
+  agentId: Id.nullable().optional(),
+  parentId: Id.nullable().optional(),
+});
+export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
+
+export const UpdateIncidentBody = z
+  .object({
+    title: Title,
+    description: Description,
+    callerId: Id.nullable(),
+    impact: Impact,
+    urgency: Urgency,
+    priority: Priority.nullable().describe('Manager override; null returns to the matrix'),
+    priorityReason: z.string().trim().min(1).max(1000),
+    serviceId: Id.nullable(),
+    teamId: Id.nullable(),
+    agentId: Id.nullable(),
+    parentId: Id.nullable(),
+  })
+  .partial();
+export type UpdateIncidentBody = z.infer<typeof UpdateIncidentBody>;
+
+export const TransitionBody = z.object({
+  to: IncidentStatus,
+  pendingReason: PendingReason.optional(),
+  resolutionCode: ResolutionCode.optional(),
+  resolution: z.string().trim().max(100_000).optional(),
+  teamId: Id.optional().describe('With `assigned`: the team to assign to'),
+  agentId: Id.optional().describe('With `assigned` or `in_progress`: the agent who takes it'),
+  comment: z.string().trim().max(100_000).optional().describe('Optional public reply added with the transition'),
+});
+export type TransitionBody = z.infer<typeof TransitionBody>;
+
+export const IncidentSort = z.enum([
+  'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority', 'reportedAt', '-reportedAt',
+]);
+export type IncidentSort = z.infer<typeof IncidentSort>;
+
+const csv = <O>(item: z.ZodType<O, any>) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+    .pipe(z.array(item).max(100));
+
+export const IncidentListQuery = PageQuery.extend({
+  status: csv(IncidentStatus).optional(),
+  priority: csv(z.coerce.number().int().min(1).max(4)).optional(),
+  orgId: csv(z.coerce.number().int().positive()).optional(),
+  teamId: csv(z.coerce.number().int().positive()).optional(),
+  agentId: csv(z.coerce.number().int().positive()).optional(),
+  callerId: z.coerce.number().int().positive().optional(),
+  parentId: z.coerce.number().int().positive().optional(),
+  channel: csv(Channel).optional(),
+  unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().trim().max(200).optional().describe('Full text over title and description, accent-insensitive'),
+  sort: IncidentSort.default('-createdAt'),
+});
+export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
+
+export const CommentVisibility = z.enum(['public', 'internal']);
+export const CreateCommentBody = z.object({
+  body: z.string().trim().min(1).max(100_000),
+  visibility: CommentVisibility.default('public'),
+});
+
+export const TimelineEntry = z.object({
+  id: Id,
+  incidentId: Id,
+  kind: z.enum(['reply', 'note', 'event']),
+  visibility: CommentVisibility,
+  authorId: Id.nullable(),
+  authorName: z.string().nullable(),
+  body: z.string().nullable(),
+  event: z.string().nullable().describe('created, status_changed, field_changed, …'),
+  changes: z
+    .array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }))
+    .nullable(),
+  createdAt: Timestamp,
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+export const TimelineQuery = PageQuery.extend({ limit: z.coerce.number().int().min(1).max(200).default(200) });

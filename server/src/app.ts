@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { Ctx } from './context.ts';
+import type { Database } from './db/create-db.ts';
+import { registerAuthentication } from './http/authenticate.ts';
+import { registerProblemHandlers } from './http/problem.ts';
+import { incidentRoutes } from './incidents/incident.routes.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { organizationRoutes } from './organizations/organization.routes.ts';
+import { personRoutes } from './people/person.routes.ts';
+import { serviceRoutes } from './services/service.routes.ts';
+import { teamRoutes } from './teams/team.routes.ts';
+import { userRoutes } from './users/user.routes.ts';
+
+export interface AppDeps {
+  database: Database;
+  clock?: Clock;
+  logger?: FastifyBaseLogger | boolean;
+  sessionDays?: number;
+  secureCookies?: boolean;
+}
+
+/** Builds the HTTP application without listening; tests call `app.inject()`. */
+export async function buildApp(deps: AppDeps) {
+  const ctx: Ctx = {
+    db: deps.database.db,
+    dialect: deps.database.dialect,
+    clock: deps.clock ?? systemClock,
+    sessionDays: deps.sessionDays ?? 14,
+    secureCookies: deps.secureCookies ?? false,
+  };
+  const app = Fastify({
+    loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
+    logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerProblemHandlers(app);
+  await app.register(fastifyCookie);
+  registerAuthentication(app, ctx);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vigie API', version: '1.0.0', description: 'IT incident management for service desks and MSPs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigie_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(ctx));
+      await api.register(organizationRoutes(ctx));
+      await api.register(personRoutes(ctx));
+      await api.register(userRoutes(ctx));
+      await api.register(teamRoutes(ctx));
+      await api.register(serviceRoutes(ctx));
+      await api.register(incidentRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiToken, CreateApiTokenBody, CreatedApiToken, LoginBody, Me } from '../../../contract/auth.ts';
+import { IdParams } from '../../../contract/common.ts';
+import type { Ctx } from '../context.ts';
+import { actorOf, SESSION_COOKIE } from '../http/authenticate.ts';
+import { findUserById, toUser } from '../users/user.repository.ts';
+import { AppError } from '../http/errors.ts';
+import * as auth from './auth.service.ts';
+
+export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/auth/login', {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie', body: LoginBody, response: { 200: Me } },
+      handler: async (request, reply) => {
+        const { user, sessionToken, expiresAt } = await auth.login(ctx, { ...request.body, ip: request.ip });
+        reply.setCookie(SESSION_COOKIE, sessionToken, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.secureCookies,
+          expires: expiresAt,
+        });
+        return toMe(toUser(user));
+      },
+    });
+
+    app.post('/auth/logout', {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } },
+      handler: async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await auth.logout(ctx, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send(null);
+      },
+    });
+
+    app.get('/me', {
+      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me } },
+      handler: async (request) => {
+        const row = await findUserById(ctx.db, actorOf(request).userId);
+        if (!row) throw new AppError('auth.unauthenticated', 401, 'Sign in first.');
+        return toMe(toUser(row));
+      },
+    });
+
+    app.post('/api-tokens', {
+      schema: { tags: ['auth'], summary: 'Create an API token (shown once)', body: CreateApiTokenBody, response: { 201: CreatedApiToken } },
+      handler: async (request, reply) => reply.code(201).send(await auth.createApiToken(ctx, actorOf(request), request.body.name)),
+    });
+
+    app.get('/api-tokens', {
+      schema: { tags: ['auth'], summary: "The signed-in user's active API tokens", response: { 200: z.object({ items: z.array(ApiToken) }) } },
+      handler: async (request) => ({ items: await auth.listApiTokens(ctx, actorOf(request)) }),
+    });
+
+    app.delete('/api-tokens/:id', {
+      schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: z.null() } },
+      handler: async (request, reply) => {
+        await auth.revokeApiToken(ctx, actorOf(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    });
+  };
+}
+
+function toMe(u: ReturnType<typeof toUser>) {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale };
+}

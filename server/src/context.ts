@@ -1,0 +1,11 @@
+import type { Db, Dialect } from './db/database.ts';
+import type { Clock } from './lib/clock.ts';
+
+/** What use cases need from the outside world; built once in app.ts and handed to each module. */
+export interface Ctx {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  sessionDays: number;
+  secureCookies: boolean;
+}

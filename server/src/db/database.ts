@@ -1,0 +1,180 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+/** Timestamps are ISO 8601 UTC strings on both dialects (PostgreSQL `timestamptz` is parsed back to ISO). */
+type Timestamp = string;
+/** Flags are stored as 0/1 integers so that one schema serves SQLite and PostgreSQL. */
+type Flag = number;
+
+export interface OrganizationTable {
+  id: Generated<number>;
+  name: string;
+  code: string;
+  locale: string;
+  timezone: string;
+  maturity_level: number;
+  priority_matrix: string | null;
+  is_provider: Flag;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  locale: string | null;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: string;
+  org_id: number | null;
+  org_scope: string;
+  person_id: number | null;
+  portal_scope: string;
+  locale: string | null;
+  password_hash: string | null;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: Timestamp;
+}
+
+export interface TeamTable {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TeamMemberTable {
+  team_id: number;
+  user_id: number;
+}
+
+export interface ServiceTable {
+  id: Generated<number>;
+  name: string;
+  description: string | null;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IncidentTable {
+  id: Generated<number>;
+  org_id: number;
+  caller_id: number | null;
+  title: string;
+  description: string;
+  channel: string;
+  status: string;
+  pending_reason: string | null;
+  impact: number;
+  urgency: number;
+  priority: number;
+  priority_overridden: Flag;
+  priority_reason: string | null;
+  reported_at: Timestamp;
+  service_id: number | null;
+  team_id: number | null;
+  agent_id: number | null;
+  parent_id: number | null;
+  problem_id: number | null;
+  resolution_code: string | null;
+  resolution: string | null;
+  reopen_count: number;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  /** PostgreSQL only: full-text vector of the folded title and description. */
+  search_vector: ColumnType<never, unknown, unknown>;
+}
+
+/** SQLite only: contentless FTS5 index whose rowid is the incident id. */
+export interface IncidentFtsTable {
+  rowid: number;
+  text: string;
+}
+
+export interface TimelineEntryTable {
+  id: Generated<number>;
+  org_id: number;
+  incident_id: number;
+  kind: string;
+  visibility: string;
+  author_id: number | null;
+  body: string | null;
+  event: string | null;
+  changes: string | null;
+  created_at: Timestamp;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  org_id: number | null;
+  type: string;
+  aggregate_type: string;
+  aggregate_id: number;
+  actor_id: number | null;
+  payload: string;
+  created_at: Timestamp;
+  processed_at: Timestamp | null;
+}
+
+export interface DB {
+  organizations: OrganizationTable;
+  people: PersonTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  login_attempts: LoginAttemptTable;
+  teams: TeamTable;
+  team_members: TeamMemberTable;
+  services: ServiceTable;
+  incidents: IncidentTable;
+  incidents_fts: IncidentFtsTable;
+  timeline_entries: TimelineEntryTable;
+  events: EventTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+/** Repositories take either a connection or a transaction as their first argument. */
+export type Executor = Kysely<DB> | Transaction<DB>;

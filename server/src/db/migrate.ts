@@ -1,0 +1,17 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as core from './migrations/2026-11-26T00-core.ts';
+
+// Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
+const migrations: Record<string, Migration> = {
+  '2026-11-26T00-core': core,
+};
+
+/** Applies every pending migration; throws on the first failure. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

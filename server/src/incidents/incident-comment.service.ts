@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { CreateCommentBody, TimelineQuery } from '../../../contract/incidents.ts';
+import type { Ctx } from '../context.ts';
+import { appendEvent } from '../events/event.repository.ts';
+import { AppError } from '../http/errors.ts';
+import { decodeCursor, toPage } from '../lib/cursor.ts';
+import { type Actor, isStaff } from '../tenancy/scope.ts';
+import { appendTimeline, getTimelineEntry, listTimeline, type NewTimelineEntry, toTimelineEntry } from '../timeline/timeline.repository.ts';
+import { incidentRef } from './incident.mapper.ts';
+import * as repo from './incident.repository.ts';
+import { loadForChange } from './incident.service.ts';
+
+/**
+ * Adds a public reply or an internal note. A requester's reply takes a `pending` incident back to
+ * `in_progress`; a public update on a parent reaches its children's timelines.
+ */
+export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof CreateCommentBody>) {
+  if (!isStaff(actor) && input.visibility === 'internal') {
+    throw AppError.validation([{ path: 'visibility', message: 'Requesters can only reply publicly' }]);
+  }
+  const now = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const incident = await loadForChange(trx, actor, id);
+    const kind = input.visibility === 'public' ? 'reply' : 'note';
+    const entries: NewTimelineEntry[] = [{ orgId: incident.org_id, incidentId: id, kind, visibility: input.visibility, authorId: actor.userId, body: input.body }];
+    if (!isStaff(actor) && incident.status === 'pending') {
+      await repo.updateIncident(trx, id, { status: 'in_progress', pending_reason: null, updated_at: now });
+      entries.push({
+        orgId: incident.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: null, event: 'requester_replied',
+        changes: [{ field: 'status', from: 'pending', to: 'in_progress' }, { field: 'pendingReason', from: incident.pending_reason, to: null }],
+      });
+    } else {
+      await repo.updateIncident(trx, id, { updated_at: now });
+    }
+    const [entryId] = await appendTimeline(trx, entries, now);
+    if (kind === 'reply' && isStaff(actor)) {
+      const children = await repo.findOpenChildren(trx, id);
+      await appendTimeline(
+        trx,
+        children.map((c) => ({ orgId: c.org_id, incidentId: c.id, kind: 'reply' as const, visibility: 'public' as const, authorId: actor.userId, body: input.body, event: 'parent_update' })),
+        now,
+      );
+    }
+    await appendEvent(trx, { type: 'incident.commented', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { visibility: input.visibility, ref: incidentRef(id) } }, now);
+    return toTimelineEntry(await getTimelineEntry(trx, entryId!));
+  });
+}
+
+/** The incident's timeline, oldest first; requesters see public entries only. */
+export async function getTimeline(ctx: Ctx, actor: Actor, id: number, query: z.infer<typeof TimelineQuery>) {
+  const incident = await repo.findVisibleIncident(ctx.db, actor, id);
+  if (!incident) throw AppError.notFound('Incident');
+  const afterId = query.cursor ? Number(decodeCursor(query.cursor)[1]) : undefined;
+  const rows = await listTimeline(ctx.db, id, { publicOnly: !isStaff(actor), afterId, limit: query.limit });
+  return toPage(rows, query.limit, toTimelineEntry, (r) => [r.id, r.id]);
+}

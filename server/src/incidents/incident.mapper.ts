@@ -1,0 +1,42 @@
+import type { Incident } from '../../../contract/incidents.ts';
+import type { IncidentRow } from './incident.repository.ts';
+
+/** `I-000123`: the id, padded; ids are never reused, so references never repeat. */
+export function incidentRef(id: number): string {
+  return `I-${String(id).padStart(6, '0')}`;
+}
+
+export function toIncident(row: IncidentRow, childIds: number[]): Incident {
+  return {
+    id: row.id,
+    ref: incidentRef(row.id),
+    orgId: row.org_id,
+    callerId: row.caller_id,
+    title: row.title,
+    description: row.description,
+    channel: row.channel as Incident['channel'],
+    status: row.status as Incident['status'],
+    pendingReason: row.pending_reason as Incident['pendingReason'],
+    impact: row.impact,
+    urgency: row.urgency,
+    priority: row.priority,
+    priorityOverridden: row.priority_overridden === 1,
+    priorityReason: row.priority_reason,
+    reportedAt: row.reported_at,
+    serviceId: row.service_id,
+    ciIds: [],
+    teamId: row.team_id,
+    agentId: row.agent_id,
+    parentId: row.parent_id,
+    childIds,
+    problemId: row.problem_id,
+    resolutionCode: row.resolution_code as Incident['resolutionCode'],
+    resolution: row.resolution,
+    reopenCount: row.reopen_count,
+    createdById: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+  };
+}

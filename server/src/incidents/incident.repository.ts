@@ -1,0 +1,134 @@
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import type { IncidentListQuery, IncidentSort } from '../../../contract/incidents.ts';
+import type { Executor, IncidentTable } from '../db/database.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { foldText, searchTerms } from '../lib/text.ts';
+import { type Actor, visibleIncidents } from '../tenancy/scope.ts';
+
+const COLUMNS = [
+  'incidents.id', 'incidents.org_id', 'incidents.caller_id', 'incidents.title', 'incidents.description', 'incidents.channel',
+  'incidents.status', 'incidents.pending_reason', 'incidents.impact', 'incidents.urgency', 'incidents.priority',
+  'incidents.priority_overridden', 'incidents.priority_reason', 'incidents.reported_at', 'incidents.service_id',
+  'incidents.team_id', 'incidents.agent_id', 'incidents.parent_id', 'incidents.problem_id', 'incidents.resolution_code',
+  'incidents.resolution', 'incidents.reopen_count', 'incidents.created_by', 'incidents.created_at', 'incidents.updated_at',
+  'incidents.resolved_at', 'incidents.closed_at',
+] as const;
+
+export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;
+type NewIncident = Omit<Insertable<IncidentTable>, 'search_vector'>;
+
+const SORTS: Record<IncidentSort, { column: 'created_at' | 'updated_at' | 'priority' | 'reported_at'; desc: boolean }> = {
+  createdAt: { column: 'created_at', desc: false },
+  '-createdAt': { column: 'created_at', desc: true },
+  updatedAt: { column: 'updated_at', desc: false },
+  '-updatedAt': { column: 'updated_at', desc: true },
+  priority: { column: 'priority', desc: false },
+  '-priority': { column: 'priority', desc: true },
+  reportedAt: { column: 'reported_at', desc: false },
+  '-reportedAt': { column: 'reported_at', desc: true },
+};
+
+export function sortKey(sort: IncidentSort, row: IncidentRow): [string | number, number] {
+  return [row[SORTS[sort].column], row.id];
+}
+
+/** An incident the actor may see, or undefined. */
+export function findVisibleIncident(db: Executor, actor: Actor, id: number) {
+  return visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor).where('incidents.id', '=', id).executeTakeFirst();
+}
+
+export function findIncidentsByIds(db: Executor, ids: number[]) {
+  if (ids.length === 0) return Promise.resolve([] as IncidentRow[]);
+  return db.selectFrom('incidents').select(COLUMNS).where('incidents.id', 'in', ids).execute();
+}
+
+export function findOpenChildren(db: Executor, parentId: number) {
+  return db
+    .selectFrom('incidents')
+    .select(COLUMNS)
+    .where('incidents.parent_id', '=', parentId)
+    .where('incidents.status', 'in', ['new', 'assigned', 'in_progress', 'pending'])
+    .execute();
+}
+
+/** Child ids of each given incident, in one query. */
+export async function childIdsOf(db: Executor, parentIds: number[]): Promise<Map<number, number[]>> {
+  const map = new Map<number, number[]>();
+  if (parentIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['id', 'parent_id'])
+    .where('parent_id', 'in', parentIds)
+    .orderBy('id')
+    .execute();
+  for (const r of rows) map.set(r.parent_id!, [...(map.get(r.parent_id!) ?? []), r.id]);
+  return map;
+}
+
+export function listIncidents(db: Executor, actor: Actor, f: IncidentListQuery, after: [string | number, number] | null) {
+  let q = visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor);
+  if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
+  if (f.priority?.length) q = q.where('incidents.priority', 'in', f.priority);
+  if (f.orgId?.length) q = q.where('incidents.org_id', 'in', f.orgId);
+  if (f.teamId?.length) q = q.where('incidents.team_id', 'in', f.teamId);
+  if (f.agentId?.length) q = q.where('incidents.agent_id', 'in', f.agentId);
+  if (f.channel?.length) q = q.where('incidents.channel', 'in', f.channel);
+  if (f.callerId !== undefined) q = q.where('incidents.caller_id', '=', f.callerId);
+  if (f.parentId !== undefined) q = q.where('incidents.parent_id', '=', f.parentId);
+  if (f.unassigned === true) q = q.where('incidents.agent_id', 'is', null);
+  if (f.unassigned === false) q = q.where('incidents.agent_id', 'is not', null);
+  if (f.createdFrom) q = q.where('incidents.created_at', '>=', new Date(f.createdFrom).toISOString());
+  if (f.createdTo) q = q.where('incidents.created_at', '<', new Date(f.createdTo).toISOString());
+  if (f.q) {
+    const terms = searchTerms(f.q);
+    const ref = /^\s*i-?0*(\d{1,12})\s*$/i.exec(f.q);
+    if (ref) q = q.where('incidents.id', '=', Number(ref[1]));
+    else if (terms.length === 0) q = q.where(sql<boolean>`1 = 0`);
+    else if (isPostgres(db)) q = q.where(sql<boolean>`incidents.search_vector @@ to_tsquery('simple', ${terms.map((t) => `${t}:*`).join(' & ')})`);
+    else q = q.where('incidents.id', 'in', sql<number>`(select rowid from incidents_fts where incidents_fts match ${terms.map((t) => `"${t}"*`).join(' ')})`);
+  }
+  const { column, desc } = SORTS[f.sort];
+  if (after) {
+    q = q.where((eb) => eb(eb.refTuple(`incidents.${column}`, 'incidents.id'), desc ? '<' : '>', eb.tuple(after[0] as never, after[1])));
+  }
+  return q
+    .orderBy(`incidents.${column}`, desc ? 'desc' : 'asc')
+    .orderBy('incidents.id', desc ? 'desc' : 'asc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+export async function insertIncident(db: Executor, values: NewIncident): Promise<IncidentRow> {
+  const text = foldText(`${values.title} ${values.description}`);
+  if (isPostgres(db)) {
+    return db
+      .insertInto('incidents')
+      .values({ ...values, search_vector: sql`to_tsvector('simple', ${text})` })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+  }
+  const row = await db.insertInto('incidents').values(values).returning(COLUMNS).executeTakeFirstOrThrow();
+  await db.insertInto('incidents_fts').values({ rowid: row.id, text }).execute();
+  return row;
+}
+
+export async function updateIncident(db: Executor, id: number, values: Omit<Updateable<IncidentTable>, 'search_vector'>): Promise<IncidentRow> {
+  const textChanged = values.title !== undefined || values.description !== undefined;
+  if (!textChanged) {
+    return db.updateTable('incidents').set(values).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow();
+  }
+  const current = await db.selectFrom('incidents').select(['title', 'description']).where('id', '=', id).executeTakeFirstOrThrow();
+  const text = foldText(`${values.title ?? current.title} ${values.description ?? current.description}`);
+  if (isPostgres(db)) {
+    return db
+      .updateTable('incidents')
+      .set({ ...values, search_vector: sql`to_tsvector('simple', ${text})` })
+      .where('id', '=', id)
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+  }
+  const row = await db.updateTable('incidents').set(values).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow();
+  await db.deleteFrom('incidents_fts').where('rowid', '=', id).execute();
+  await db.insertInto('incidents_fts').values({ rowid: id, text }).execute();
+  return row;
+}
