@@ -18,9 +18,21 @@ export const Me = z.object({
   orgScope: z.array(Id),
   personId: Id.nullable(),
   locale: Locale.nullable(),
+  teamIds: z.array(Id).describe('Teams the user is a member of'),
 });
 
 export const CreateApiTokenBody = z.object({ name: z.string().trim().min(1).max(100) });
+export const SavedView = z.object({
+  id: Id,
+  name: z.string(),
+  filters: z.record(z.string(), z.string()).describe('Query-string parameters of GET /incidents'),
+  createdAt: Timestamp,
+});
+export const CreateSavedViewBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  filters: z.record(z.string().max(50), z.string().max(500)),
+});
+
 export const ApiToken = z.object({
   id: Id,
   name: z.string(),

@@ -40,7 +40,14 @@ export const CreateOrganizationBody = z.object({
   maturityLevel: z.number().int().min(1).max(4).default(1),
   priorityMatrix: PriorityMatrix.nullable().optional(),
 });
-export const UpdateOrganizationBody = CreateOrganizationBody.partial().extend({ active: z.boolean().optional() });
+// PATCH bodies drop the create defaults: an absent field stays as it is (Zod 4 applies defaults inside `.partial()`).
+export const UpdateOrganizationBody = CreateOrganizationBody.extend({
+  locale: CreateOrganizationBody.shape.locale.unwrap(),
+  timezone: CreateOrganizationBody.shape.timezone.unwrap(),
+  maturityLevel: CreateOrganizationBody.shape.maturityLevel.unwrap(),
+})
+  .partial()
+  .extend({ active: z.boolean().optional() });
 export const OrganizationListQuery = PageQuery.extend({
   active: QueryBoolean.optional(),
   q: z.string().trim().max(200).optional(),
@@ -98,7 +105,12 @@ export const CreateUserBody = z.object({
   locale: Locale.nullable().optional(),
   password: Password.optional().describe('Write-only'),
 });
-export const UpdateUserBody = CreateUserBody.partial().extend({ active: z.boolean().optional() });
+export const UpdateUserBody = CreateUserBody.extend({
+  orgScope: CreateUserBody.shape.orgScope.unwrap(),
+  portalScope: CreateUserBody.shape.portalScope.unwrap(),
+})
+  .partial()
+  .extend({ active: z.boolean().optional() });
 export const UserListQuery = PageQuery.extend({
   role: Role.optional(),
   orgId: Id.optional(),
@@ -120,7 +132,9 @@ export const CreateTeamBody = z.object({
   description: z.string().trim().max(2000).nullable().optional(),
   memberIds: z.array(Id).max(500).default([]),
 });
-export const UpdateTeamBody = CreateTeamBody.partial().extend({ active: z.boolean().optional() });
+export const UpdateTeamBody = CreateTeamBody.extend({ memberIds: CreateTeamBody.shape.memberIds.unwrap() })
+  .partial()
+  .extend({ active: z.boolean().optional() });
 export const TeamListQuery = PageQuery.extend({ active: QueryBoolean.optional() });
 
 export const Service = z.object({

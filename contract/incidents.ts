@@ -52,6 +52,7 @@ export const Incident = z.object({
   updatedAt: Timestamp,
   resolvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
+  lastCustomerUpdateAt: Timestamp.nullable().describe('When the customer last reported, replied, confirmed or reopened'),
 });
 export type Incident = z.infer<typeof Incident>;
 
@@ -136,6 +137,19 @@ export const CreateCommentBody = z.object({
   visibility: CommentVisibility.default('public'),
 });
 
+export const Attachment = z.object({
+  id: Id,
+  incidentId: Id,
+  timelineEntryId: Id.nullable(),
+  visibility: z.enum(['public', 'internal']),
+  filename: z.string(),
+  contentType: z.string().describe('Sniffed from the bytes, not taken from the upload'),
+  size: z.number().int(),
+  uploadedById: Id.nullable(),
+  createdAt: Timestamp,
+  url: z.string(),
+});
+
 export const TimelineEntry = z.object({
   id: Id,
   incidentId: Id,
@@ -148,6 +162,7 @@ export const TimelineEntry = z.object({
   changes: z
     .array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() }))
     .nullable(),
+  attachments: z.array(Attachment).default([]),
   createdAt: Timestamp,
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;

@@ -5,15 +5,21 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import { AttachmentStorage } from './attachments/attachment-storage.ts';
+import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandlers } from './http/problem.ts';
+import { registerWebApp } from './http/web-app.ts';
+import { liveRoutes } from './http/live.routes.ts';
+import { LiveUpdates } from './events/live-updates.ts';
 import { incidentRoutes } from './incidents/incident.routes.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { organizationRoutes } from './organizations/organization.routes.ts';
 import { personRoutes } from './people/person.routes.ts';
+import { savedViewRoutes } from './saved-views/saved-view.routes.ts';
 import { serviceRoutes } from './services/service.routes.ts';
 import { teamRoutes } from './teams/team.routes.ts';
 import { userRoutes } from './users/user.routes.ts';
@@ -24,6 +30,11 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | boolean;
   sessionDays?: number;
   secureCookies?: boolean;
+  /** Data folder for attachments (default ./data). */
+  dataDir?: string;
+  attachmentMaxBytes?: number;
+  /** Serve web/dist (default true; the API tests turn it off). */
+  serveWebApp?: boolean;
 }
 
 /** Builds the HTTP application without listening; tests call `app.inject()`. */
@@ -34,6 +45,8 @@ export async function buildApp(deps: AppDeps) {
     clock: deps.clock ?? systemClock,
     sessionDays: deps.sessionDays ?? 14,
     secureCookies: deps.secureCookies ?? false,
+    storage: new AttachmentStorage(deps.dataDir ?? './data'),
+    attachmentMaxBytes: deps.attachmentMaxBytes ?? 20 * 1024 * 1024,
   };
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
@@ -75,8 +88,12 @@ export async function buildApp(deps: AppDeps) {
     }
   });
 
+  const live = new LiveUpdates(ctx.db, app.log);
+  app.addHook('preClose', async () => live.closeAll());
+
   await app.register(
     async (api) => {
+      await api.register(liveRoutes(live));
       await api.register(authRoutes(ctx));
       await api.register(organizationRoutes(ctx));
       await api.register(personRoutes(ctx));
@@ -84,9 +101,12 @@ export async function buildApp(deps: AppDeps) {
       await api.register(teamRoutes(ctx));
       await api.register(serviceRoutes(ctx));
       await api.register(incidentRoutes(ctx));
+      await api.register(attachmentRoutes(ctx));
+      await api.register(savedViewRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
+  if (deps.serveWebApp !== false) await registerWebApp(app);
   await app.ready();
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Db, Dialect } from './db/database.ts';
+import type { AttachmentStorage } from './attachments/attachment-storage.ts';
 import type { Clock } from './lib/clock.ts';
 
 /** What use cases need from the outside world; built once in app.ts and handed to each module. */
@@ -8,4 +9,6 @@ export interface Ctx {
   clock: Clock;
   sessionDays: number;
   secureCookies: boolean;
+  storage: AttachmentStorage;
+  attachmentMaxBytes: number;
 }

@@ -4,6 +4,7 @@ import { ApiToken, CreateApiTokenBody, CreatedApiToken, LoginBody, Me } from '..
 import { IdParams } from '../../../contract/common.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf, SESSION_COOKIE } from '../http/authenticate.ts';
+import { teamIdsOf } from '../teams/team.repository.ts';
 import { findUserById, toUser } from '../users/user.repository.ts';
 import { AppError } from '../http/errors.ts';
 import * as auth from './auth.service.ts';
@@ -22,7 +23,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
           secure: ctx.secureCookies,
           expires: expiresAt,
         });
-        return toMe(toUser(user));
+        return toMe(toUser(user), await teamIdsOf(ctx.db, user.id));
       },
     });
 
@@ -42,7 +43,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       handler: async (request) => {
         const row = await findUserById(ctx.db, actorOf(request).userId);
         if (!row) throw new AppError('auth.unauthenticated', 401, 'Sign in first.');
-        return toMe(toUser(row));
+        return toMe(toUser(row), await teamIdsOf(ctx.db, row.id));
       },
     });
 
@@ -66,6 +67,6 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
   };
 }
 
-function toMe(u: ReturnType<typeof toUser>) {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale };
+function toMe(u: ReturnType<typeof toUser>, teamIds: number[]) {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale, teamIds };
 }

@@ -122,6 +122,8 @@ export interface IncidentTable {
   updated_at: Timestamp;
   resolved_at: Timestamp | null;
   closed_at: Timestamp | null;
+  /** When the requester last created, replied or confirmed; shown in agent queues. */
+  last_customer_update_at: Timestamp | null;
   /** PostgreSQL only: full-text vector of the folded title and description. */
   search_vector: ColumnType<never, unknown, unknown>;
 }
@@ -157,7 +159,31 @@ export interface EventTable {
   processed_at: Timestamp | null;
 }
 
+export interface AttachmentTable {
+  id: Generated<number>;
+  org_id: number;
+  incident_id: number;
+  timeline_entry_id: number | null;
+  visibility: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  uploaded_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface SavedViewTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  filters: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  attachments: AttachmentTable;
+  saved_views: SavedViewTable;
   organizations: OrganizationTable;
   people: PersonTable;
   users: UserTable;

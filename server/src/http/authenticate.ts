@@ -20,7 +20,8 @@ declare module 'fastify' {
 export function registerAuthentication(app: FastifyInstance, ctx: Ctx): void {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+    // The matched route, not the raw URL: `/api/%761/…` reaches `/api/v1/…` routes too.
+    if (!(request.routeOptions.url ?? request.url).startsWith('/api/v1/')) return;
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const session = request.cookies[SESSION_COOKIE];

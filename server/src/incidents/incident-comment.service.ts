@@ -1,11 +1,10 @@
 import type { z } from 'zod';
-import type { CreateCommentBody, TimelineQuery } from '../../../contract/incidents.ts';
+import type { CreateCommentBody } from '../../../contract/incidents.ts';
 import type { Ctx } from '../context.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
-import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { type Actor, isStaff } from '../tenancy/scope.ts';
-import { appendTimeline, getTimelineEntry, listTimeline, type NewTimelineEntry, toTimelineEntry } from '../timeline/timeline.repository.ts';
+import { appendTimeline, getTimelineEntry, type NewTimelineEntry, toTimelineEntry } from '../timeline/timeline.repository.ts';
 import { incidentRef } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
 import { loadForChange } from './incident.service.ts';
@@ -24,13 +23,13 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
     const kind = input.visibility === 'public' ? 'reply' : 'note';
     const entries: NewTimelineEntry[] = [{ orgId: incident.org_id, incidentId: id, kind, visibility: input.visibility, authorId: actor.userId, body: input.body }];
     if (!isStaff(actor) && incident.status === 'pending') {
-      await repo.updateIncident(trx, id, { status: 'in_progress', pending_reason: null, updated_at: now });
-      entries.push({
-        orgId: incident.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: null, event: 'requester_replied',
-        changes: [{ field: 'status', from: 'pending', to: 'in_progress' }, { field: 'pendingReason', from: incident.pending_reason, to: null }],
-      });
+      await repo.updateIncident(trx, id, { status: 'in_progress', pending_reason: null, updated_at: now, last_customer_update_at: now });
+      const changes = [{ field: 'status', from: 'pending', to: 'in_progress' }, { field: 'pendingReason', from: incident.pending_reason, to: null }];
+      entries.push({ orgId: incident.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: null, event: 'requester_replied', changes });
+      // Consumers such as SLA timers follow status changes: this one must reach the outbox too.
+      await appendEvent(trx, { type: 'incident.status_changed', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { from: 'pending', to: 'in_progress', changes } }, now);
     } else {
-      await repo.updateIncident(trx, id, { updated_at: now });
+      await repo.updateIncident(trx, id, { updated_at: now, ...(!isStaff(actor) && { last_customer_update_at: now }) });
     }
     const [entryId] = await appendTimeline(trx, entries, now);
     if (kind === 'reply' && isStaff(actor)) {
@@ -42,15 +41,6 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
       );
     }
     await appendEvent(trx, { type: 'incident.commented', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { visibility: input.visibility, ref: incidentRef(id) } }, now);
-    return toTimelineEntry(await getTimelineEntry(trx, entryId!));
+    return { ...toTimelineEntry(await getTimelineEntry(trx, entryId!)), attachments: [] };
   });
-}
-
-/** The incident's timeline, oldest first; requesters see public entries only. */
-export async function getTimeline(ctx: Ctx, actor: Actor, id: number, query: z.infer<typeof TimelineQuery>) {
-  const incident = await repo.findVisibleIncident(ctx.db, actor, id);
-  if (!incident) throw AppError.notFound('Incident');
-  const afterId = query.cursor ? Number(decodeCursor(query.cursor)[1]) : undefined;
-  const rows = await listTimeline(ctx.db, id, { publicOnly: !isStaff(actor), afterId, limit: query.limit });
-  return toPage(rows, query.limit, toTimelineEntry, (r) => [r.id, r.id]);
 }

@@ -8,7 +8,7 @@ import { type Actor, isStaff } from '../tenancy/scope.ts';
 import { appendTimeline, type NewTimelineEntry } from '../timeline/timeline.repository.ts';
 import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
-import { loadForChange, updateIncident } from './incident.service.ts';
+import { checkReferences, loadForChange, updateIncident } from './incident.service.ts';
 import { checkTransition, isReopen } from './incident-lifecycle.ts';
 
 /** What a requester may do from the portal: confirm a resolution, or say it is not fixed. */
@@ -38,6 +38,10 @@ export async function transitionIncident(ctx: Ctx, actor: Actor, id: number, inp
     const check = checkTransition(from, input.to, { ...input, teamId: before.team_id, agentId: before.agent_id });
     if (!check.ok && check.reason === 'invalid_transition') throw invalid(from, input.to, check.allowed);
     if (!check.ok) throw AppError.validation(check.errors, `Missing fields to move to ${input.to}`);
+    if (input.agentId) {
+      const errors = await checkReferences(trx, actor, before.org_id, { agentId: input.agentId }, before);
+      if (errors.length > 0) throw AppError.validation(errors);
+    }
     const changed = await applyTransition(trx, actor, before, input, now);
     if (input.to === 'resolved') {
       for (const child of await repo.findOpenChildren(trx, id)) {
@@ -60,6 +64,7 @@ async function applyTransition(trx: Trx, actor: Actor, before: repo.IncidentRow,
     ...(isReopen(from, to) && { reopen_count: before.reopen_count + 1, resolution_code: null, resolution: null, resolved_at: null }),
     ...(to === 'closed' && { closed_at: now }),
     ...(takeIt && { agent_id: input.agentId ?? actor.userId }),
+    ...(!isStaff(actor) && { last_customer_update_at: now }),
     updated_at: now,
   });
   const changes = diff(toIncident(before, []), toIncident(row, []));

@@ -38,5 +38,6 @@ export function toIncident(row: IncidentRow, childIds: number[]): Incident {
     updatedAt: row.updated_at,
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,
+    lastCustomerUpdateAt: row.last_customer_update_at,
   };
 }

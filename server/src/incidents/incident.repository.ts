@@ -11,7 +11,7 @@ const COLUMNS = [
   'incidents.priority_overridden', 'incidents.priority_reason', 'incidents.reported_at', 'incidents.service_id',
   'incidents.team_id', 'incidents.agent_id', 'incidents.parent_id', 'incidents.problem_id', 'incidents.resolution_code',
   'incidents.resolution', 'incidents.reopen_count', 'incidents.created_by', 'incidents.created_at', 'incidents.updated_at',
-  'incidents.resolved_at', 'incidents.closed_at',
+  'incidents.resolved_at', 'incidents.closed_at', 'incidents.last_customer_update_at',
 ] as const;
 
 export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;

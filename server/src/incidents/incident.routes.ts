@@ -6,7 +6,8 @@ import {
 } from '../../../contract/incidents.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf } from '../http/authenticate.ts';
-import { addComment, getTimeline } from './incident-comment.service.ts';
+import { getTimeline } from '../timeline/timeline.service.ts';
+import { addComment } from './incident-comment.service.ts';
 import { transitionIncident } from './incident-transition.service.ts';
 import * as incidents from './incident.service.ts';
 

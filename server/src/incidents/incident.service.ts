@@ -82,6 +82,7 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
       updated_at: now,
       resolved_at: null,
       closed_at: null,
+      last_customer_update_at: now,
     });
     const incident = toIncident(row, []);
     await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes: [{ field: 'status', from: null, to: row.status }] }], now);
@@ -99,6 +100,8 @@ export async function getIncident(ctx: Ctx, actor: Actor, id: number) {
 
 export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQuery) {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
+  // A cursor of another sort would compare a date with a number: refuse it rather than fail in SQL.
+  if (after && !fitsSort(query.sort, after[0])) throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor for this sort' }]);
   const rows = await repo.listIncidents(ctx.db, actor, query, after);
   const page = rows.slice(0, query.limit);
   const children = await repo.childIdsOf(ctx.db, page.filter((r) => r.parent_id === null).map((r) => r.id));
@@ -174,7 +177,8 @@ export async function loadForChange(trx: Trx, actor: Actor, id: number) {
   return row;
 }
 
-async function checkReferences(
+/** Field errors for the team, agent, service and parent an incident is given. */
+export async function checkReferences(
   trx: Trx,
   actor: Actor,
   orgId: number,
@@ -201,6 +205,8 @@ async function checkReferences(
       const teamId = input.teamId === undefined ? current?.team_id : input.teamId;
       if (teamId && !(await isTeamMember(trx, teamId, input.agentId))) errors.push({ path: 'agentId', message: 'This agent is not a member of the team' });
     }
+  } else if (input.teamId && input.agentId === undefined && current?.agent_id && !(await isTeamMember(trx, input.teamId, current.agent_id))) {
+    errors.push({ path: 'teamId', message: 'The assigned agent is not a member of this team; name an agent of the team too, or clear agentId' });
   }
   if (input.parentId) {
     const parent = await repo.findVisibleIncident(trx, actor, input.parentId);
@@ -211,6 +217,11 @@ async function checkReferences(
     else if (current && (await repo.childIdsOf(trx, [current.id])).has(current.id)) errors.push({ path: 'parentId', message: 'This incident has children of its own' });
   }
   return errors;
+}
+
+function fitsSort(sort: IncidentListQuery['sort'], value: string | number): boolean {
+  if (sort.endsWith('priority')) return Number.isInteger(value);
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 function matrixOf(json: string | null): PriorityMatrix | null {

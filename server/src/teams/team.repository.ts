@@ -56,3 +56,8 @@ export function toTeam(row: Selectable<TeamTable>, memberIds: number[]) {
     updatedAt: row.updated_at,
   };
 }
+
+export async function teamIdsOf(db: Executor, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).orderBy('team_id').execute();
+  return rows.map((r) => r.team_id);
+}

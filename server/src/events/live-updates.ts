@@ -1,0 +1,95 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/database.ts';
+import { findVisibleIncident } from '../incidents/incident.repository.ts';
+import { type Actor, inScope, isStaff } from '../tenancy/scope.ts';
+
+/** What a browser receives: just enough to know what to refetch; the API enforces who sees what. */
+export interface LiveMessage {
+  id: number;
+  type: string;
+  incidentId: number | null;
+  orgId: number | null;
+}
+
+interface Subscriber {
+  actor: Actor;
+  send(message: LiveMessage): void;
+  end(): void;
+}
+
+/**
+ * Fans domain events out to open browsers (Server-Sent Events). It tails the `events` outbox, so it
+ * sees changes made by every node sharing the database, and only committed ones.
+ */
+export class LiveUpdates {
+  private readonly subscribers = new Set<Subscriber>();
+  private cursor: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+    private readonly intervalMs = 400,
+  ) {}
+
+  subscribe(actor: Actor, send: (message: LiveMessage) => void, end: () => void): () => void {
+    const sub = { actor, send, end };
+    this.subscribers.add(sub);
+    if (!this.timer) this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    return () => {
+      this.subscribers.delete(sub);
+      if (this.subscribers.size === 0) this.stop();
+    };
+  }
+
+  /** Ends every open stream (before shutdown, so that in-flight requests can finish). */
+  closeAll(): void {
+    for (const sub of [...this.subscribers]) sub.end();
+    this.subscribers.clear();
+    this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.cursor = null;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      if (this.cursor === null) {
+        const last = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+        this.cursor = Number(last?.id ?? 0);
+        return;
+      }
+      const events = await this.db
+        .selectFrom('events')
+        .select(['id', 'org_id', 'type', 'aggregate_type', 'aggregate_id', 'payload'])
+        .where('id', '>', this.cursor)
+        .orderBy('id')
+        .limit(500)
+        .execute();
+      for (const e of events) {
+        this.cursor = e.id;
+        const message: LiveMessage = { id: e.id, type: e.type, incidentId: e.aggregate_type === 'incident' ? e.aggregate_id : null, orgId: e.org_id };
+        const internal = e.type === 'incident.commented' && (JSON.parse(e.payload) as { visibility?: string }).visibility === 'internal';
+        for (const sub of this.subscribers) {
+          if (await this.mayReceive(sub.actor, message, internal)) sub.send(message);
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'live updates: polling the outbox failed; retrying');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async mayReceive(actor: Actor, m: LiveMessage, internal: boolean): Promise<boolean> {
+    if (isStaff(actor)) return m.orgId === null || inScope(actor, m.orgId);
+    if (internal || m.incidentId === null) return false;
+    return (await findVisibleIncident(this.db, actor, m.incidentId)) !== undefined;
+  }
+}

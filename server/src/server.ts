@@ -1,0 +1,59 @@
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import { ensureFirstAdmin } from './bootstrap.ts';
+import type { Config } from './config.ts';
+import { createDatabase, type Database } from './db/create-db.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { systemClock } from './lib/clock.ts';
+
+export interface StartOptions {
+  /** Runs once the database is migrated and has its first admin, before listening (the demo seeds here). */
+  prepare?(database: Database, logger: Logger): Promise<void>;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  logger: Logger;
+  /** Stops accepting connections, finishes the requests in flight, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, creates the first admin, listens, and shuts down gracefully
+ * on SIGTERM/SIGINT. Shared by `npm start` and `npm run demo`.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel });
+  const database = createDatabase(config.databaseUrl, { poolSize: config.dbPoolSize });
+  await migrateToLatest(database.db);
+  await ensureFirstAdmin(database.db, systemClock, config, logger);
+  await options.prepare?.(database, logger);
+
+  const app = await buildApp({
+    database,
+    logger,
+    sessionDays: config.sessionDays,
+    secureCookies: config.secureCookies,
+    dataDir: config.dataDir,
+    attachmentMaxBytes: config.attachmentMaxBytes,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ role: config.role, database: database.dialect, dataDir: config.dataDir }, 'Vigie is running');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await database.close();
+    })());
+  // SIGTERM/SIGINT: stop accepting, finish in-flight requests, then close the database.
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await close();
+  });
+  return { app, database, logger, close };
+}
