@@ -19,6 +19,7 @@ export const Me = z.object({
   personId: Id.nullable(),
   locale: Locale.nullable(),
   teamIds: z.array(Id).describe('Teams the user is a member of'),
+  portalScope: z.enum(['own', 'organization']).describe("Requesters: their own incidents or their organization's"),
 });
 
 export const CreateApiTokenBody = z.object({ name: z.string().trim().min(1).max(100) });

@@ -68,5 +68,5 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
 }
 
 function toMe(u: ReturnType<typeof toUser>, teamIds: number[]) {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale, teamIds };
+  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale, teamIds, portalScope: u.portalScope };
 }

@@ -123,10 +123,11 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
       if (!caller || caller.org_id !== before.org_id) errors.push({ path: 'callerId', message: 'Unknown person in this organization' });
     }
     errors.push(...(await checkReferences(trx, actor, before.org_id, input, before)));
-    if (input.priority !== undefined && input.priority !== null) {
-      if (!MANAGERS.includes(actor.role)) throw AppError.forbidden('Only a manager may override the priority');
-      if (!input.priorityReason) errors.push({ path: 'priorityReason', message: 'Required to override the priority' });
+    // Overriding the priority, changing its reason or handing it back to the matrix is a manager's call.
+    if ((input.priority !== undefined || input.priorityReason !== undefined) && !MANAGERS.includes(actor.role)) {
+      throw AppError.forbidden('Only a manager may override the priority');
     }
+    if (input.priority != null && !input.priorityReason) errors.push({ path: 'priorityReason', message: 'Required to override the priority' });
     if (errors.length > 0) throw AppError.validation(errors);
 
     const impact = input.impact ?? before.impact;

@@ -291,6 +291,10 @@ describe.each(DIALECTS)('incidents: creation and editing on %s', (dialect) => {
       const kept = await agent.as.patch(`/api/v1/incidents/${inc.id}`, { urgency: 3 });
       expect(kept.body).toMatchObject({ urgency: 3, priority: 1, priorityOverridden: true });
 
+      // An agent can neither hand it back to the matrix nor reword the manager's reason.
+      expect((await agent.as.patch(`/api/v1/incidents/${inc.id}`, { priority: null })).status).toBe(403);
+      expect((await agent.as.patch(`/api/v1/incidents/${inc.id}`, { priorityReason: 'not so urgent' })).status).toBe(403);
+
       const back = await manager.as.patch(`/api/v1/incidents/${inc.id}`, { priority: null });
       expect(back.status).toBe(200);
       expect(back.body).toMatchObject({ priority: 3, priorityOverridden: false, priorityReason: null });
