@@ -23,6 +23,7 @@ export const Organization = z.object({
   timezone: z.string(),
   maturityLevel: z.number().int(),
   priorityMatrix: PriorityMatrix.nullable(),
+  autoCloseDays: z.number().int(),
   isProvider: z.boolean(),
   active: z.boolean(),
   createdAt: Timestamp,
@@ -39,12 +40,14 @@ export const CreateOrganizationBody = z.object({
   timezone: Timezone.default('UTC'),
   maturityLevel: z.number().int().min(1).max(4).default(1),
   priorityMatrix: PriorityMatrix.nullable().optional(),
+  autoCloseDays: z.number().int().min(0).max(365).default(7).describe('Resolved incidents close by themselves after this many days; 0 = never'),
 });
 // PATCH bodies drop the create defaults: an absent field stays as it is (Zod 4 applies defaults inside `.partial()`).
 export const UpdateOrganizationBody = CreateOrganizationBody.extend({
   locale: CreateOrganizationBody.shape.locale.unwrap(),
   timezone: CreateOrganizationBody.shape.timezone.unwrap(),
   maturityLevel: CreateOrganizationBody.shape.maturityLevel.unwrap(),
+  autoCloseDays: CreateOrganizationBody.shape.autoCloseDays.unwrap(),
 })
   .partial()
   .extend({ active: z.boolean().optional() });

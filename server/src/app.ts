@@ -23,6 +23,7 @@ import { savedViewRoutes } from './saved-views/saved-view.routes.ts';
 import { serviceRoutes } from './services/service.routes.ts';
 import { teamRoutes } from './teams/team.routes.ts';
 import { userRoutes } from './users/user.routes.ts';
+import { startScheduler } from './workers/scheduler.ts';
 
 export interface AppDeps {
   database: Database;
@@ -33,13 +34,15 @@ export interface AppDeps {
   /** Data folder for attachments (default ./data). */
   dataDir?: string;
   attachmentMaxBytes?: number;
+  /** Run the background jobs (nodes with role `worker` or `all`); off unless asked. */
+  runWorkers?: boolean;
   /** Serve web/dist (default true; the API tests turn it off). */
   serveWebApp?: boolean;
 }
 
-/** Builds the HTTP application without listening; tests call `app.inject()`. */
-export async function buildApp(deps: AppDeps) {
-  const ctx: Ctx = {
+/** What use cases need, from the app's dependencies (also used by the demo seed, which runs before the app). */
+export function buildCtx(deps: AppDeps): Ctx {
+  return {
     db: deps.database.db,
     dialect: deps.database.dialect,
     clock: deps.clock ?? systemClock,
@@ -48,6 +51,11 @@ export async function buildApp(deps: AppDeps) {
     storage: new AttachmentStorage(deps.dataDir ?? './data'),
     attachmentMaxBytes: deps.attachmentMaxBytes ?? 20 * 1024 * 1024,
   };
+}
+
+/** Builds the HTTP application without listening; tests call `app.inject()`. */
+export async function buildApp(deps: AppDeps) {
+  const ctx = buildCtx(deps);
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
@@ -107,6 +115,10 @@ export async function buildApp(deps: AppDeps) {
     { prefix: '/api/v1' },
   );
   if (deps.serveWebApp !== false) await registerWebApp(app);
+  if (deps.runWorkers) {
+    const stop = startScheduler(ctx, app.log);
+    app.addHook('onClose', stop);
+  }
   await app.ready();
   return app;
 }

@@ -39,6 +39,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secureCookies: config.secureCookies,
     dataDir: config.dataDir,
     attachmentMaxBytes: config.attachmentMaxBytes,
+    runWorkers: config.role !== 'web',
   });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ role: config.role, database: database.dialect, dataDir: config.dataDir }, 'Vigie is running');

@@ -13,6 +13,7 @@ export interface OrganizationTable {
   timezone: string;
   maturity_level: number;
   priority_matrix: string | null;
+  auto_close_days: Generated<number>;
   is_provider: Flag;
   active: Flag;
   created_at: Timestamp;

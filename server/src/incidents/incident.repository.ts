@@ -132,3 +132,30 @@ export async function updateIncident(db: Executor, id: number, values: Omit<Upda
   await db.insertInto('incidents_fts').values({ rowid: id, text }).execute();
   return row;
 }
+
+/** Resolved incidents of an organization whose resolution is older than the cutoff. */
+export function findStaleResolved(db: Executor, orgId: number, resolvedBefore: string, limit: number) {
+  return db
+    .selectFrom('incidents')
+    .select(COLUMNS)
+    .where('incidents.org_id', '=', orgId)
+    .where('incidents.status', '=', 'resolved')
+    .where('incidents.resolved_at', '<', resolvedBefore)
+    .orderBy('incidents.resolved_at')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Closes an incident only if it is still resolved. The condition makes the close happen once even when
+ * several workers race for it, or a requester reopens it meanwhile.
+ */
+export async function closeIfStillResolved(db: Executor, id: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('incidents')
+    .set({ status: 'closed', closed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'resolved')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

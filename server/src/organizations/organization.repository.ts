@@ -13,6 +13,7 @@ export function toOrganization(row: OrganizationRow) {
     timezone: row.timezone,
     maturityLevel: row.maturity_level,
     priorityMatrix: row.priority_matrix ? (JSON.parse(row.priority_matrix) as number[][]) : null,
+    autoCloseDays: row.auto_close_days,
     isProvider: row.is_provider === 1,
     active: row.active === 1,
     createdAt: row.created_at,
@@ -42,7 +43,11 @@ export function listOrganizations(db: Executor, actor: Actor, f: { afterId?: num
   let q = scoped(db.selectFrom('organizations').selectAll(), 'organizations.id', actor);
   if (f.afterId !== undefined) q = q.where('id', '>', f.afterId);
   if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
-  if (f.q) q = q.where((eb) => eb.or([eb('name', 'like', `%${f.q}%`), eb('code', 'like', `%${f.q}%`)]));
+  if (f.q) {
+    // lower() on both sides: LIKE is case-sensitive on PostgreSQL, not on SQLite.
+    const like = `%${f.q.toLowerCase()}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['code']), 'like', like)]));
+  }
   return q.orderBy('id').limit(f.limit + 1).execute();
 }
 
@@ -52,4 +57,8 @@ export function insertOrganization(db: Executor, values: Insertable<Organization
 
 export function updateOrganization(db: Executor, id: number, values: Updateable<OrganizationTable>) {
   return db.updateTable('organizations').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export function listAutoClosingOrganizations(db: Executor) {
+  return db.selectFrom('organizations').select(['id', 'auto_close_days']).where('active', '=', 1).where('auto_close_days', '>', 0).execute();
 }

@@ -20,6 +20,7 @@ export async function createOrganization(ctx: Ctx, actor: Actor, input: z.infer<
       timezone: input.timezone,
       maturity_level: input.maturityLevel,
       priority_matrix: input.priorityMatrix ? JSON.stringify(input.priorityMatrix) : null,
+      auto_close_days: input.autoCloseDays,
       is_provider: 0,
       active: 1,
       created_at: now,
@@ -48,6 +49,7 @@ export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, inp
       ...(input.timezone !== undefined && { timezone: input.timezone }),
       ...(input.maturityLevel !== undefined && { maturity_level: input.maturityLevel }),
       ...(input.priorityMatrix !== undefined && { priority_matrix: input.priorityMatrix ? JSON.stringify(input.priorityMatrix) : null }),
+      ...(input.autoCloseDays !== undefined && { auto_close_days: input.autoCloseDays }),
       ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
       updated_at: now,
     });

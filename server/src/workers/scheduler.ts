@@ -1,0 +1,36 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { autoCloseResolved } from '../incidents/incident-auto-close.service.ts';
+
+interface Job {
+  name: string;
+  everyMs: number;
+  run(ctx: Ctx): Promise<number>;
+}
+
+/** Background jobs of nodes started with role `worker` or `all`. Each job is safe to run on several nodes at once. */
+export const JOBS: Job[] = [{ name: 'auto-close resolved incidents', everyMs: 60_000, run: autoCloseResolved }];
+
+/** Runs every job on its interval (never two runs of one job at once on a node); returns a stop function. */
+export function startScheduler(ctx: Ctx, log: FastifyBaseLogger, jobs: Job[] = JOBS): () => Promise<void> {
+  const running = new Map<string, Promise<void>>();
+  const timers = jobs.map((job) => {
+    const tick = () => {
+      if (running.has(job.name)) return;
+      const p = job
+        .run(ctx)
+        .then((n) => {
+          if (n > 0) log.info({ job: job.name, count: n }, 'job done');
+        })
+        .catch((err: unknown) => log.error({ err, job: job.name }, 'job failed; it runs again at its next interval'))
+        .finally(() => running.delete(job.name));
+      running.set(job.name, p);
+    };
+    setImmediate(tick);
+    return setInterval(tick, job.everyMs);
+  });
+  return async () => {
+    timers.forEach(clearInterval);
+    await Promise.all(running.values());
+  };
+}
