@@ -54,6 +54,9 @@ const pgTypes = {
 
 function createPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
+  // An idle connection the server drops (restart, failover, admin termination) is reported here; the pool
+  // discards it and reconnects on the next query. Without a listener Node would crash on it.
+  pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

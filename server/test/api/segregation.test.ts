@@ -1,0 +1,605 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../factories.ts';
+import { client, type Client, DIALECTS, type Reply, startTestApp, type TestApp } from '../test-app.ts';
+
+/**
+ * Tenant segregation, route by route. Two client organizations A and B; the "foreign" actors are an
+ * agent who serves B only and a requester of B. Every route of the API has a case in ROUTES below
+ * (keyed `METHOD /openapi/path`): a new route without one fails "every route has a case".
+ *
+ * The rule checked everywhere: a record of A answers the foreign actors exactly as a record that does
+ * not exist (404, same problem body), and lists never include A's records. Requesters get 403 only on
+ * staff-only actions, where the answer is the same whether the record exists or not.
+ */
+
+const MISSING = 987_654;
+const PASSWORD = 'segregation-pw-123';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+interface Login {
+  id: number;
+  personId: number | null;
+  orgId: number | null;
+  email: string;
+  token: string;
+  as: Client;
+}
+interface World {
+  t: TestApp;
+  admin: Client;
+  orgA: { id: number; code: string };
+  orgB: { id: number; code: string };
+  personA: { id: number };
+  personB: { id: number };
+  /** Requester of A, portal scope `own`; reported `incOwn`. */
+  ownA: Login;
+  /** Requester of A, portal scope `own`; reported `incA`, owns `tokenA`. */
+  colleagueA: Login;
+  /** Requester of A, portal scope `organization`. */
+  orgWideA: Login;
+  agentA: Login;
+  requesterB: Login;
+  agentB: Login;
+  incA: { id: number; ref: string; title: string };
+  incOwn: { id: number; ref: string };
+  incB: { id: number; ref: string };
+  tokenA: { id: number; token: string };
+  team: { id: number };
+  service: { id: number };
+}
+type Case = (w: World) => Promise<void>;
+
+const foreign = (w: World) => [
+  ['agent of B', w.agentB],
+  ['requester of B', w.requesterB],
+] as const;
+
+/** One case per route. */
+const ROUTES: Record<string, Case> = {
+  // ----- auth -----
+  'POST /api/v1/auth/login': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const res = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
+      expect(res.statusCode, who).toBe(200);
+      expect(res.json().id).toBe(u.id);
+      const cookie = res.cookies.find((c) => c.name === 'vigie_session')!;
+      // A session is scoped like a token.
+      const seen = await w.t.app.inject({ method: 'GET', url: `/api/v1/incidents/${w.incA.id}`, cookies: { vigie_session: cookie.value } });
+      expect(seen.statusCode, who).toBe(404);
+      const list = await w.t.app.inject({ method: 'GET', url: '/api/v1/incidents?limit=200', cookies: { vigie_session: cookie.value } });
+      expect(list.json().items.some((i: { orgId: number }) => i.orgId === w.orgA.id), who).toBe(false);
+    }
+  },
+  'POST /api/v1/auth/logout': async (w) => {
+    const sessionOf = async (u: Login) => {
+      const res = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
+      return res.cookies.find((c) => c.name === 'vigie_session')!.value;
+    };
+    const a = await sessionOf(w.colleagueA);
+    const b = await sessionOf(w.requesterB);
+    const out = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies: { vigie_session: b } });
+    expect(out.statusCode).toBe(204);
+    // B's logout ends B's session only.
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: b } })).statusCode).toBe(401);
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: a } })).statusCode).toBe(200);
+  },
+  'GET /api/v1/me': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const me = await u.as.get('/api/v1/me');
+      expect(me.status, who).toBe(200);
+      expect(me.body.id).toBe(u.id);
+    }
+    expect((await w.agentB.as.get('/api/v1/me')).body.orgScope).toEqual([w.orgB.id]);
+    expect((await w.requesterB.as.get('/api/v1/me')).body.orgId).toBe(w.orgB.id);
+  },
+  'POST /api/v1/api-tokens': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const created = await u.as.post('/api/v1/api-tokens', { name: 'mine' });
+      expect(created.status, who).toBe(201);
+      const as = client(w.t.app, created.body.token);
+      expect((await as.get('/api/v1/me')).body.id, who).toBe(u.id);
+      await expectSameAsMissing(who, (id) => as.get(`/api/v1/incidents/${id}`), w.incA.id);
+    }
+  },
+  'GET /api/v1/api-tokens': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const list = await u.as.get('/api/v1/api-tokens');
+      expect(list.status, who).toBe(200);
+      expect(list.body.items.map((x: { id: number }) => x.id), who).not.toContain(w.tokenA.id);
+    }
+  },
+  'DELETE /api/v1/api-tokens/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/api-tokens/${id}`), w.tokenA.id);
+    }
+    expect((await client(w.t.app, w.tokenA.token).get('/api/v1/me')).status).toBe(200);
+  },
+
+  // ----- live updates (Server-Sent Events) -----
+  'GET /api/v1/live': async (w) => {
+    const base = await listening(w.t.app);
+    const streams = await Promise.all(foreign(w).map(([who, u]) => openStream(`${base}/api/v1/live`, u.token, who)));
+    try {
+      // Each round changes A's incident then B's: once B's change is seen, A's would have been seen before it.
+      for (let round = 0; round < 20 && !streams.every((s) => s.messages.some((m) => m.incidentId === w.incB.id)); round++) {
+        await w.admin.post(`/api/v1/incidents/${w.incA.id}/comments`, { body: `Live A ${round}`, visibility: 'public' });
+        await w.admin.post(`/api/v1/incidents/${w.incB.id}/comments`, { body: `Live B ${round}`, visibility: 'public' });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      for (const s of streams) {
+        expect(s.messages.some((m) => m.incidentId === w.incB.id), `${s.who} receives B's changes`).toBe(true);
+        expect(s.messages.filter((m) => m.incidentId === w.incA.id || m.orgId === w.orgA.id), `${s.who} receives A's changes`).toEqual([]);
+      }
+    } finally {
+      for (const s of streams) s.close();
+    }
+  },
+
+  // ----- attachments -----
+  'POST /api/v1/incidents/{id}/attachments': async (w) => {
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => upload(w, u.token, id, 'public'), w.incA.id);
+    }
+    await expectSameAsMissing('agent of B: internal', (id) => upload(w, w.agentB.token, id, 'internal'), w.incA.id);
+    expect((await w.admin.get(`/api/v1/incidents/${w.incA.id}/attachments`)).body.items.some((a: { filename: string }) => a.filename === 'planted.txt')).toBe(false);
+    expect((await upload(w, w.requesterB.token, w.incB.id, 'public')).status).toBe(201);
+  },
+  'GET /api/v1/incidents/{id}/attachments': async (w) => {
+    const [pub, internal] = await attachmentsOfA(w);
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/incidents/${id}/attachments`), w.incA.id);
+    }
+    const seen = (await w.orgWideA.as.get(`/api/v1/incidents/${w.incA.id}/attachments`)).body.items.map((a: { id: number }) => a.id);
+    expect(seen).toContain(pub);
+    expect(seen).not.toContain(internal);
+  },
+  'GET /api/v1/attachments/{id}': async (w) => {
+    const [pub, internal] = await attachmentsOfA(w);
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/attachments/${id}`), pub);
+      await expectSameAsMissing(`${who}: internal`, (id) => u.as.get(`/api/v1/attachments/${id}`), internal);
+    }
+    // A requester of A who may see the incident gets its public files, never its internal ones.
+    expect((await w.t.app.inject({ url: `/api/v1/attachments/${pub}`, headers: { authorization: `Bearer ${w.orgWideA.token}` } })).statusCode).toBe(200);
+    await expectSameAsMissing('requester of A: internal', (id) => w.orgWideA.as.get(`/api/v1/attachments/${id}`), internal);
+  },
+
+  // ----- saved views: personal -----
+  'POST /api/v1/saved-views': async (w) => {
+    const created = await w.colleagueA.as.post('/api/v1/saved-views', { name: 'Mine A', filters: { orgId: String(w.orgA.id) } });
+    expect(created.status).toBe(201);
+    for (const [who, u] of foreign(w)) {
+      const own = await u.as.post('/api/v1/saved-views', { name: 'Mine B', filters: { orgId: String(w.orgA.id) } });
+      expect(own.status, who).toBe(201);
+      // A saved filter naming A's organization still shows nothing of A.
+      const items = (await u.as.get(`/api/v1/incidents?orgId=${w.orgA.id}`)).body.items;
+      expect(items, who).toEqual([]);
+    }
+  },
+  'GET /api/v1/saved-views': async (w) => {
+    const a = (await w.colleagueA.as.post('/api/v1/saved-views', { name: 'Secret A', filters: {} })).body;
+    for (const [who, u] of foreign(w)) {
+      const list = await u.as.get('/api/v1/saved-views');
+      expect(list.status, who).toBe(200);
+      expect(list.body.items.map((v: { id: number }) => v.id), who).not.toContain(a.id);
+    }
+  },
+  'DELETE /api/v1/saved-views/{id}': async (w) => {
+    const a = (await w.colleagueA.as.post('/api/v1/saved-views', { name: 'Keep A', filters: {} })).body;
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/saved-views/${id}`), a.id);
+    }
+    expect((await w.colleagueA.as.get('/api/v1/saved-views')).body.items.map((v: { id: number }) => v.id)).toContain(a.id);
+  },
+
+  // ----- organizations -----
+  'POST /api/v1/organizations': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const res = await u.as.post('/api/v1/organizations', { name: 'Mine', code: `X${u.id}` });
+      expectProblem(res, 403, who);
+    }
+  },
+  'GET /api/v1/organizations': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const ids = (await listAll(u.as, '/api/v1/organizations')).map((o) => o.id);
+      expect(ids, who).toEqual([w.orgB.id]);
+      expect((await u.as.get(`/api/v1/organizations?q=${w.orgA.code}`)).body.items, who).toEqual([]);
+    }
+  },
+  'GET /api/v1/organizations/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/organizations/${id}`), w.orgA.id);
+      expect((await u.as.get(`/api/v1/organizations/${w.orgB.id}`)).status, who).toBe(200);
+    }
+  },
+  'PATCH /api/v1/organizations/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/organizations/${id}`, { name: 'Pwned' }), w.orgA.id);
+    }
+    expect((await w.admin.get(`/api/v1/organizations/${w.orgA.id}`)).body.name).not.toBe('Pwned');
+  },
+  'DELETE /api/v1/organizations/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/organizations/${id}`), w.orgA.id);
+    }
+    expect((await w.admin.get(`/api/v1/organizations/${w.orgA.id}`)).body.active).toBe(true);
+  },
+
+  // ----- people -----
+  'POST /api/v1/people': async (w) => {
+    await expectSameAsMissing('agent of B', (orgId) => w.agentB.as.post('/api/v1/people', { orgId, name: 'Planted' }), w.orgA.id, 'reference');
+    expect((await w.agentB.as.post('/api/v1/people', { orgId: w.orgB.id, name: 'Fine' })).status).toBe(201);
+    // Staff-only: 403 whatever the organization.
+    expectProblem(await w.requesterB.as.post('/api/v1/people', { orgId: w.orgA.id, name: 'Planted' }), 403);
+    expectProblem(await w.requesterB.as.post('/api/v1/people', { orgId: w.orgB.id, name: 'Planted' }), 403);
+    const inA = await listAll(w.admin, `/api/v1/people?orgId=${w.orgA.id}`);
+    expect(inA.some((p) => p.name === 'Planted')).toBe(false);
+  },
+  'GET /api/v1/people': async (w) => {
+    const people = await listAll(w.agentB.as, '/api/v1/people');
+    expect(people.map((p) => p.id)).toContain(w.personB.id);
+    expect(people.every((p) => p.orgId === w.orgB.id)).toBe(true);
+    expect((await w.agentB.as.get(`/api/v1/people?orgId=${w.orgA.id}`)).body.items).toEqual([]);
+    expect((await w.agentB.as.get(`/api/v1/people?q=${encodeURIComponent(w.colleagueA.email)}`)).body.items).toEqual([]);
+    expectProblem(await w.requesterB.as.get('/api/v1/people'), 403);
+  },
+  'GET /api/v1/people/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/people/${id}`), w.personA.id);
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/people/${id}`), w.colleagueA.personId!);
+    }
+    expect((await w.agentB.as.get(`/api/v1/people/${w.personB.id}`)).status).toBe(200);
+    expect((await w.requesterB.as.get(`/api/v1/people/${w.requesterB.personId}`)).status).toBe(200);
+    expect((await w.agentA.as.get(`/api/v1/people/${w.personA.id}`)).status).toBe(200);
+  },
+  'PATCH /api/v1/people/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/people/${id}`, { name: 'Pwned' }), w.personA.id);
+    }
+    expect((await w.admin.get(`/api/v1/people/${w.personA.id}`)).body.name).not.toBe('Pwned');
+  },
+  'DELETE /api/v1/people/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/people/${id}`), w.personA.id);
+    }
+    expect((await w.admin.get(`/api/v1/people/${w.personA.id}`)).body.active).toBe(true);
+  },
+
+  // ----- users -----
+  'POST /api/v1/users': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const res = await u.as.post('/api/v1/users', { email: `planted${u.id}@example.test`, name: 'Planted', role: 'requester', orgId: w.orgA.id });
+      expectProblem(res, 403, who);
+    }
+  },
+  'GET /api/v1/users': async (w) => {
+    const users = await listAll(w.agentB.as, '/api/v1/users');
+    const ids = users.map((u) => u.id);
+    expect(ids).toContain(w.requesterB.id);
+    for (const a of [w.ownA, w.colleagueA, w.orgWideA]) expect(ids).not.toContain(a.id);
+    expect(users.some((u) => u.orgId === w.orgA.id && u.role === 'requester')).toBe(false);
+    expect((await w.agentB.as.get(`/api/v1/users?orgId=${w.orgA.id}&role=requester`)).body.items).toEqual([]);
+    expectProblem(await w.requesterB.as.get('/api/v1/users'), 403);
+  },
+  'GET /api/v1/users/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/users/${id}`), w.colleagueA.id);
+    }
+    expect((await w.agentB.as.get(`/api/v1/users/${w.requesterB.id}`)).status).toBe(200);
+    expect((await w.requesterB.as.get(`/api/v1/users/${w.requesterB.id}`)).status).toBe(200);
+  },
+  'PATCH /api/v1/users/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/users/${id}`, { name: 'Pwned' }), w.colleagueA.id);
+      // Nor may they move themselves into A.
+      expectProblem(await u.as.patch(`/api/v1/users/${u.id}`, u === w.agentB ? { orgScope: [w.orgA.id] } : { orgId: w.orgA.id }), 403, who);
+    }
+    expect((await w.admin.get(`/api/v1/users/${w.colleagueA.id}`)).body.name).not.toBe('Pwned');
+    // An admin editing another field leaves the scope as it is (a PATCH must not reset it to "all").
+    expect((await w.admin.patch(`/api/v1/users/${w.agentB.id}`, { name: 'Agent of B' })).body.orgScope).toEqual([w.orgB.id]);
+    expect((await w.admin.patch(`/api/v1/users/${w.orgWideA.id}`, { name: 'Org-wide of A' })).body.portalScope).toBe('organization');
+    expect((await w.admin.patch(`/api/v1/users/${w.ownA.id}`, { name: 'Own of A' })).body.portalScope).toBe('own');
+    expect((await w.agentB.as.get(`/api/v1/incidents/${w.incA.id}`)).status).toBe(404);
+  },
+  'DELETE /api/v1/users/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/users/${id}`), w.colleagueA.id);
+    }
+    expect((await w.colleagueA.as.get('/api/v1/me')).status).toBe(200);
+  },
+
+  // ----- teams and services: the provider's, shared by all staff; no tenant data -----
+  'POST /api/v1/teams': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/teams', { name: 'Mine' }), 403, who);
+  },
+  'GET /api/v1/teams': async (w) => {
+    expect((await w.agentB.as.get('/api/v1/teams')).status).toBe(200);
+    expectProblem(await w.requesterB.as.get('/api/v1/teams'), 403);
+  },
+  'GET /api/v1/teams/{id}': async (w) => {
+    expect((await w.agentB.as.get(`/api/v1/teams/${w.team.id}`)).status).toBe(200);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.get(`/api/v1/teams/${id}`), w.team.id, 403);
+  },
+  'PATCH /api/v1/teams/{id}': async (w) => {
+    expectProblem(await w.agentB.as.patch(`/api/v1/teams/${w.team.id}`, { name: 'Mine' }), 403);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.patch(`/api/v1/teams/${id}`, { name: 'Mine' }), w.team.id, 403);
+  },
+  'DELETE /api/v1/teams/{id}': async (w) => {
+    expectProblem(await w.agentB.as.delete(`/api/v1/teams/${w.team.id}`), 403);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.delete(`/api/v1/teams/${id}`), w.team.id, 403);
+    expect((await w.admin.get(`/api/v1/teams/${w.team.id}`)).body.active).toBe(true);
+  },
+  'POST /api/v1/services': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/services', { name: 'Mine' }), 403, who);
+  },
+  'GET /api/v1/services': async (w) => {
+    for (const [who, u] of foreign(w)) expect((await u.as.get('/api/v1/services')).status, who).toBe(200);
+  },
+  'GET /api/v1/services/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) expect((await u.as.get(`/api/v1/services/${w.service.id}`)).status, who).toBe(200);
+  },
+  'PATCH /api/v1/services/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.patch(`/api/v1/services/${w.service.id}`, { name: 'Mine' }), 403, who);
+  },
+  'DELETE /api/v1/services/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.delete(`/api/v1/services/${w.service.id}`), 403, who);
+    expect((await w.admin.get(`/api/v1/services/${w.service.id}`)).body.active).toBe(true);
+  },
+
+  // ----- incidents -----
+  'POST /api/v1/incidents': async (w) => {
+    const before = (await listAll(w.admin, `/api/v1/incidents?orgId=${w.orgA.id}`)).length;
+    const agent = w.agentB.as;
+    await expectSameAsMissing('agent of B: orgId', (orgId) => agent.post('/api/v1/incidents', { orgId, title: 'Planted' }), w.orgA.id, 'reference');
+    await expectSameAsMissing('agent of B: callerId', (callerId) => agent.post('/api/v1/incidents', { callerId, title: 'Planted' }), w.personA.id, 'reference');
+    await expectSameAsMissing('agent of B: callerId in B', (callerId) => agent.post('/api/v1/incidents', { orgId: w.orgB.id, callerId, title: 'Planted' }), w.personA.id, 'reference');
+    await expectSameAsMissing('agent of B: parentId', (parentId) => agent.post('/api/v1/incidents', { orgId: w.orgB.id, parentId, title: 'Planted' }), w.incA.id, 'reference');
+    const req = w.requesterB.as;
+    await expectSameAsMissing('requester of B: orgId', (orgId) => req.post('/api/v1/incidents', { orgId, title: 'Planted' }), w.orgA.id, 'reference');
+    await expectSameAsMissing('requester of B: callerId', (callerId) => req.post('/api/v1/incidents', { callerId, title: 'Planted' }), w.personA.id, 'reference');
+    expect((await listAll(w.admin, `/api/v1/incidents?orgId=${w.orgA.id}`)).length).toBe(before);
+    // A requester's own report lands in their organization.
+    expect((await req.post('/api/v1/incidents', { title: 'Mine' })).body.orgId).toBe(w.orgB.id);
+  },
+  'GET /api/v1/incidents': async (w) => {
+    const word = w.incA.title.split(' ').at(-1)!;
+    for (const [who, u] of foreign(w)) {
+      const all = await listAll(u.as, '/api/v1/incidents');
+      expect(all.map((i) => i.id), who).toContain(w.incB.id);
+      expect(all.some((i) => i.orgId !== w.orgB.id), who).toBe(false);
+      for (const query of [`orgId=${w.orgA.id}`, `q=${word}`, `q=${w.incA.ref}`, `callerId=${w.colleagueA.personId}`, 'status=new,assigned,in_progress,pending,resolved,closed']) {
+        const items = (await u.as.get(`/api/v1/incidents?${query}`)).body.items as { orgId: number }[];
+        expect(items.filter((i) => i.orgId === w.orgA.id), `${who} ?${query}`).toEqual([]);
+      }
+    }
+    // Portal scope: `own` sees own reports only; `organization` sees the organization's.
+    const own = (await listAll(w.ownA.as, '/api/v1/incidents')).map((i) => i.id);
+    expect(own).toContain(w.incOwn.id);
+    expect(own).not.toContain(w.incA.id);
+    expect((await w.ownA.as.get(`/api/v1/incidents?q=${word}`)).body.items).toEqual([]);
+    const orgWide = (await listAll(w.orgWideA.as, '/api/v1/incidents')).map((i) => i.id);
+    expect(orgWide).toEqual(expect.arrayContaining([w.incA.id, w.incOwn.id]));
+    expect(orgWide).not.toContain(w.incB.id);
+    expect((await listAll(w.agentA.as, '/api/v1/incidents')).map((i) => i.id)).not.toContain(w.incB.id);
+  },
+  'GET /api/v1/incidents/{id}': async (w) => {
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/incidents/${id}`), w.incA.id);
+      await expectSameAsMissing(`${who} by ref`, (id) => u.as.get(`/api/v1/incidents/I-${String(id).padStart(6, '0')}`), w.incA.id);
+    }
+    expect((await w.ownA.as.get(`/api/v1/incidents/${w.incOwn.ref}`)).status).toBe(200);
+    expect((await w.orgWideA.as.get(`/api/v1/incidents/${w.incA.ref}`)).status).toBe(200);
+    expect((await w.agentA.as.get(`/api/v1/incidents/${w.incA.id}`)).status).toBe(200);
+    expect((await w.agentB.as.get(`/api/v1/incidents/${w.incB.id}`)).status).toBe(200);
+  },
+  'PATCH /api/v1/incidents/{id}': async (w) => {
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/incidents/${id}`, { title: 'Pwned' }), w.incA.id);
+    }
+    // A requester who may see it learns nothing new from the 403.
+    expectProblem(await w.orgWideA.as.patch(`/api/v1/incidents/${w.incA.id}`, { title: 'Pwned' }), 403);
+    // Linking B's incident to A's or calling A's contact looks like an unknown id.
+    await expectSameAsMissing('agent of B: parentId', (parentId) => w.agentB.as.patch(`/api/v1/incidents/${w.incB.id}`, { parentId }), w.incA.id, 'reference');
+    await expectSameAsMissing('agent of B: callerId', (callerId) => w.agentB.as.patch(`/api/v1/incidents/${w.incB.id}`, { callerId }), w.personA.id, 'reference');
+    expect((await w.admin.get(`/api/v1/incidents/${w.incA.id}`)).body.title).toBe(w.incA.title);
+  },
+  'POST /api/v1/incidents/{id}/transitions': async (w) => {
+    const body = { to: 'resolved', resolutionCode: 'fixed', resolution: 'Pwned' };
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.post(`/api/v1/incidents/${id}/transitions`, body), w.incA.id);
+      await expectSameAsMissing(`${who} assigning`, (id) => u.as.post(`/api/v1/incidents/${id}/transitions`, { to: 'assigned', teamId: w.team.id }), w.incA.id);
+    }
+    expect((await w.admin.get(`/api/v1/incidents/${w.incA.id}`)).body.status).toBe('new');
+  },
+  'POST /api/v1/incidents/{id}/comments': async (w) => {
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.post(`/api/v1/incidents/${id}/comments`, { body: 'Pwned', visibility: 'public' }), w.incA.id);
+    }
+    await expectSameAsMissing('agent of B: note', (id) => w.agentB.as.post(`/api/v1/incidents/${id}/comments`, { body: 'Pwned', visibility: 'internal' }), w.incA.id);
+    const timeline = await w.admin.get(`/api/v1/incidents/${w.incA.id}/timeline`);
+    expect(timeline.body.items.some((e: { body: string | null }) => e.body === 'Pwned')).toBe(false);
+  },
+  'GET /api/v1/incidents/{id}/timeline': async (w) => {
+    for (const [who, u] of [...foreign(w), ['own-scope colleague', w.ownA] as const]) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/incidents/${id}/timeline`), w.incA.id);
+    }
+    const seen = await w.orgWideA.as.get(`/api/v1/incidents/${w.incA.ref}/timeline`);
+    expect(seen.status).toBe(200);
+    const bodies = seen.body.items.map((e: { body: string | null }) => e.body);
+    expect(bodies).toContain('Public answer for A');
+    expect(bodies).not.toContain('Internal note for A');
+    expect(seen.body.items.every((e: { visibility: string }) => e.visibility === 'public')).toBe(true);
+  },
+};
+
+describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
+  let w: World;
+
+  beforeAll(async () => {
+    const t = await startTestApp(dialect);
+    const f = factories(t);
+    const login = async (role: 'requester' | 'agent', fields: Record<string, unknown>): Promise<Login> => {
+      const u = await f.user(role, { password: PASSWORD, ...fields });
+      return { ...u, email: (u as unknown as { email: string }).email };
+    };
+    const orgA = await f.organization();
+    const orgB = await f.organization();
+    const [personA, personB] = [await f.person(orgA.id), await f.person(orgB.id)];
+    const ownA = await login('requester', { orgId: orgA.id, portalScope: 'own' });
+    const colleagueA = await login('requester', { orgId: orgA.id, portalScope: 'own' });
+    const orgWideA = await login('requester', { orgId: orgA.id, portalScope: 'organization' });
+    const requesterB = await login('requester', { orgId: orgB.id });
+    const agentA = await login('agent', { orgScope: [orgA.id] });
+    const agentB = await login('agent', { orgScope: [orgB.id] });
+    const team = await f.team([agentA.id, agentB.id]);
+    const service = await f.service();
+
+    const incA = await f.incident(colleagueA.as, { title: 'Imprimante bloquée zanzibar' });
+    await f.admin.post(`/api/v1/incidents/${incA.id}/comments`, { body: 'Public answer for A', visibility: 'public' });
+    await f.admin.post(`/api/v1/incidents/${incA.id}/comments`, { body: 'Internal note for A', visibility: 'internal' });
+    const incOwn = await f.incident(ownA.as, { title: 'My own screen' });
+    const incB = await f.incident(requesterB.as, { title: 'Réseau lent' });
+    const tokenA = (await colleagueA.as.post('/api/v1/api-tokens', { name: 'A' })).body;
+    w = {
+      t, admin: f.admin, orgA, orgB, personA, personB, ownA, colleagueA, orgWideA, agentA, requesterB, agentB,
+      incA: { id: incA.id, ref: incA.ref, title: 'Imprimante bloquée zanzibar' }, incOwn, incB, tokenA, team, service,
+    };
+  });
+  afterAll(() => w?.t.close());
+
+  it('every route of the API has a segregation case', async () => {
+    const documented = await openApiRoutes(w.t.app);
+    expect(documented.filter((route) => !(route in ROUTES)), 'routes without a case in ROUTES').toEqual([]);
+    // Routes hidden from the document must not escape the table either.
+    expect(registeredApiRoutes(w.t.app).filter((route) => !(route in ROUTES)), 'hidden routes without a case').toEqual([]);
+  });
+
+  it.for(Object.keys(ROUTES))('%s', async (route, { skip }) => {
+    // A case may land before its route (parallel work); it runs once the route exists.
+    if (!registeredApiRoutes(w.t.app).includes(route)) skip(`${route} is not registered`);
+    await ROUTES[route]!(w);
+  });
+});
+
+/**
+ * Asserts the foreign id is answered exactly like an id that does not exist: 404 for the record of the
+ * path (unless stated), 404 or 422 (an unknown reference) for an id given in the body.
+ */
+async function expectSameAsMissing(who: string, call: (id: number) => Promise<Reply>, foreignId: number, status: number | 'reference' = 404) {
+  const [seen, missing] = [await call(foreignId), await call(MISSING)];
+  if (status === 'reference') expect([404, 422], `${who} ${JSON.stringify(seen.body)}`).toContain(seen.status);
+  expectProblem(seen, status === 'reference' ? seen.status : status, who);
+  expect(seen.body, who).toEqual(missing.body);
+}
+
+function expectProblem(res: Reply, status: number, who = '') {
+  expect(res.status, `${who} ${JSON.stringify(res.body)}`).toBe(status);
+  expect(String(res.headers['content-type']), who).toMatch(/^application\/problem\+json/);
+}
+
+async function listAll(as: Client, url: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const res: Reply = await as.get(`${url}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(res.status, url).toBe(200);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** Uploads one small text file through multipart/form-data, as the holder of `token`. */
+async function upload(w: World, token: string, incidentId: number, visibility: 'public' | 'internal', filename = 'planted.txt'): Promise<Reply> {
+  const boundary = `----vigie${Math.random().toString(16).slice(2)}`;
+  const payload = [
+    `--${boundary}\r\nContent-Disposition: form-data; name="visibility"\r\n\r\n${visibility}\r\n`,
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`,
+    `--${boundary}--\r\n`,
+  ].join('');
+  const res = await w.t.app.inject({
+    method: 'POST',
+    url: `/api/v1/incidents/${incidentId}/attachments`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
+}
+
+/** A public and an internal attachment of A's incident, uploaded by the admin. */
+async function attachmentsOfA(w: World): Promise<[number, number]> {
+  const ids: number[] = [];
+  for (const visibility of ['public', 'internal'] as const) {
+    const res = await upload(w, w.t.adminToken, w.incA.id, visibility, `${visibility}.txt`);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    ids.push(res.body.items[0].id);
+  }
+  return ids as [number, number];
+}
+
+interface Stream {
+  who: string;
+  messages: { incidentId: number | null; orgId: number | null }[];
+  close(): void;
+}
+
+/** The base URL of the app, listening on a free port (SSE needs a real connection, not inject). */
+async function listening(app: FastifyInstance): Promise<string> {
+  const address = app.server.address();
+  if (address && typeof address === 'object') return `http://127.0.0.1:${address.port}`;
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+async function openStream(url: string, token: string, who: string): Promise<Stream> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  expect(res.status, who).toBe(200);
+  const stream: Stream = { who, messages: [], close: () => abort.abort() };
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop()!;
+        for (const block of blocks) {
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (data) stream.messages.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return stream;
+}
+
+async function openApiRoutes(app: FastifyInstance): Promise<string[]> {
+  const doc = (await app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .filter((r) => r.includes(' /api/v1/'))
+    .sort();
+}
+
+/** `METHOD /api/v1/...` of every registered route, read from Fastify's route tree. */
+function registeredApiRoutes(app: FastifyInstance): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^(.*?)[└├]── (\S+)(?: \(([^)]*)\))?/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    const path = (stack[depth - 1] ?? '') + m[2];
+    stack[depth] = path;
+    stack.length = depth + 1;
+    const methods = (m[3] ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'HEAD') as Method[];
+    if (path.startsWith('/api/v1/')) for (const method of methods) routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return routes.sort();
+}
