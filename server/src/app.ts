@@ -34,6 +34,8 @@ export interface AppDeps {
   /** Data folder for attachments (default ./data). */
   dataDir?: string;
   attachmentMaxBytes?: number;
+  /** Believe X-Forwarded-For (only behind a load balancer that sets it); off by default. */
+  trustProxy?: boolean;
   /** Run the background jobs (nodes with role `worker` or `all`); off unless asked. */
   runWorkers?: boolean;
   /** Serve web/dist (default true; the API tests turn it off). */
@@ -61,7 +63,7 @@ export async function buildApp(deps: AppDeps) {
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -96,7 +98,7 @@ export async function buildApp(deps: AppDeps) {
     }
   });
 
-  const live = new LiveUpdates(ctx.db, app.log);
+  const live = new LiveUpdates(ctx.db, app.log, deps.database.pool);
   app.addHook('preClose', async () => live.closeAll());
 
   await app.register(

@@ -12,6 +12,7 @@ const Env = z.object({
   VIGIE_PROVIDER_NAME: z.string().min(1).default('Service Desk'),
   VIGIE_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   VIGIE_SECURE_COOKIES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  VIGIE_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   VIGIE_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   VIGIE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(1024).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -42,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sessionDays: e.VIGIE_SESSION_DAYS,
     secureCookies: e.VIGIE_SECURE_COOKIES,
     dbPoolSize: e.VIGIE_DB_POOL,
+    trustProxy: e.VIGIE_TRUST_PROXY,
     attachmentMaxBytes: Math.round(e.VIGIE_ATTACHMENT_MAX_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
   };

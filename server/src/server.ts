@@ -40,6 +40,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     dataDir: config.dataDir,
     attachmentMaxBytes: config.attachmentMaxBytes,
     runWorkers: config.role !== 'web',
+    trustProxy: config.trustProxy,
   });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ role: config.role, database: database.dialect, dataDir: config.dataDir }, 'Vigie is running');

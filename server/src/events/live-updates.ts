@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type pg from 'pg';
 import type { Db } from '../db/database.ts';
 import { findVisibleIncident } from '../incidents/incident.repository.ts';
 import { type Actor, inScope, isStaff } from '../tenancy/scope.ts';
@@ -19,24 +20,33 @@ interface Subscriber {
 
 /**
  * Fans domain events out to open browsers (Server-Sent Events). It tails the `events` outbox, so it
- * sees changes made by every node sharing the database, and only committed ones.
+ * sees changes made by every node sharing the database, and only committed ones. On PostgreSQL a
+ * LISTEN on `vigie_events` (notified by a trigger at each commit) wakes it at once; polling remains
+ * as the safety net, and is all SQLite needs since its writers are on this node.
  */
 export class LiveUpdates {
   private readonly subscribers = new Set<Subscriber>();
   private cursor: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  private again = false;
+  private listener: pg.PoolClient | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
-    private readonly intervalMs = 400,
+    private readonly pool: pg.Pool | null = null,
+    private readonly intervalMs = pool ? 2000 : 400,
   ) {}
 
   subscribe(actor: Actor, send: (message: LiveMessage) => void, end: () => void): () => void {
     const sub = { actor, send, end };
     this.subscribers.add(sub);
-    if (!this.timer) this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.poll(), this.intervalMs);
+      void this.poll();
+      if (this.pool) void this.listen(this.pool);
+    }
     return () => {
       this.subscribers.delete(sub);
       if (this.subscribers.size === 0) this.stop();
@@ -54,10 +64,28 @@ export class LiveUpdates {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.cursor = null;
+    this.listener?.release();
+    this.listener = null;
+  }
+
+  private async listen(pool: pg.Pool): Promise<void> {
+    try {
+      const client = await pool.connect();
+      if (!this.timer) return client.release();
+      client.on('notification', () => void this.poll());
+      client.on('error', (err) => this.log.warn({ err }, 'live updates: LISTEN connection lost; polling meanwhile'));
+      await client.query('LISTEN vigie_events');
+      this.listener = client;
+    } catch (err) {
+      this.log.warn({ err }, 'live updates: could not LISTEN; polling instead');
+    }
   }
 
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
     this.polling = true;
     try {
       if (this.cursor === null) {
@@ -84,6 +112,10 @@ export class LiveUpdates {
       this.log.warn({ err }, 'live updates: polling the outbox failed; retrying');
     } finally {
       this.polling = false;
+      if (this.again) {
+        this.again = false;
+        void this.poll();
+      }
     }
   }
 

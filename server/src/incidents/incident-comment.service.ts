@@ -33,7 +33,7 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
     }
     const [entryId] = await appendTimeline(trx, entries, now);
     if (kind === 'reply' && isStaff(actor)) {
-      const children = await repo.findOpenChildren(trx, id);
+      const children = await repo.findOpenChildren(trx, actor, id);
       await appendTimeline(
         trx,
         children.map((c) => ({ orgId: c.org_id, incidentId: c.id, kind: 'reply' as const, visibility: 'public' as const, authorId: actor.userId, body: input.body, event: 'parent_update' })),

@@ -44,7 +44,7 @@ export async function transitionIncident(ctx: Ctx, actor: Actor, id: number, inp
     }
     const changed = await applyTransition(trx, actor, before, input, now);
     if (input.to === 'resolved') {
-      for (const child of await repo.findOpenChildren(trx, id)) {
+      for (const child of await repo.findOpenChildren(trx, actor, id)) {
         await applyTransition(trx, actor, child, { to: 'resolved', resolutionCode: input.resolutionCode, resolution: input.resolution }, now, id);
       }
     }

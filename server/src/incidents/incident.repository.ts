@@ -42,10 +42,9 @@ export function findIncidentsByIds(db: Executor, ids: number[]) {
   return db.selectFrom('incidents').select(COLUMNS).where('incidents.id', 'in', ids).execute();
 }
 
-export function findOpenChildren(db: Executor, parentId: number) {
-  return db
-    .selectFrom('incidents')
-    .select(COLUMNS)
+/** Open children of a parent that the actor may act on (a major incident may span organizations). */
+export function findOpenChildren(db: Executor, actor: Actor, parentId: number) {
+  return visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor)
     .where('incidents.parent_id', '=', parentId)
     .where('incidents.status', 'in', ['new', 'assigned', 'in_progress', 'pending'])
     .execute();
