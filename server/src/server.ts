@@ -48,7 +48,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
+      // Fastify closes the connections idle when the close starts; a keep-alive connection whose request
+      // finishes during the drain would otherwise hold the exit until the client lets it go.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(reaper);
+      }
       await database.close();
     })());
   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, then close the database.

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentStatus, Channel, PendingReason, ResolutionCode } from '../../contract/incidents.ts';
+import { ensureFirstAdmin } from '../src/bootstrap.ts';
+import { createDatabase, type Database } from '../src/db/create-db.ts';
+import type { Dialect } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { DEMO_PASSWORD, ORGANIZATIONS, STAFF } from '../src/demo/demo-data.ts';
+import { seedDemo, type SeedResult } from '../src/demo/seed.ts';
+import { createTestDatabase, DIALECTS, startTestApp, type TestApp } from './test-app.ts';
+
+const NOW = new Date('2026-03-02T09:00:00.000Z');
+const SLOW = 180_000;
+
+describe.each(DIALECTS)('demo data set on %s', (dialect) => {
+  let t: TestApp;
+  let result: SeedResult;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    result = await seedDemo(t.database, { now: NOW });
+  }, SLOW);
+  afterAll(() => t?.close());
+
+  const db = () => t.database.db;
+  const count = async (table: 'organizations' | 'people' | 'users' | 'teams' | 'services' | 'incidents' | 'events' | 'timeline_entries') =>
+    Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('creates the provider, three client organizations, their people, staff, teams and services', async () => {
+    expect(result).toMatchObject({ seeded: true, incidents: 300 });
+    const orgs = await db().selectFrom('organizations').selectAll().orderBy('id').execute();
+    expect(orgs).toHaveLength(4);
+    expect(orgs[0]).toMatchObject({ is_provider: 1, name: 'Azimut Infogérance', locale: 'fr' });
+    const clients = orgs.filter((o) => o.is_provider === 0);
+    expect(clients.map((o) => o.locale).sort()).toEqual(['en', 'fr', 'fr']);
+    expect(clients.find((o) => o.code === 'LTA')).toMatchObject({ timezone: 'America/Montreal' });
+
+    const people = ORGANIZATIONS.reduce((n, o) => n + o.people.length, 0);
+    const requesters = ORGANIZATIONS.reduce((n, o) => n + o.people.filter((p) => p[1]).length, 0);
+    expect(await count('people')).toBe(people);
+    expect(await count('users')).toBe(1 + STAFF.length + requesters);
+    expect(await count('teams')).toBe(5);
+    expect(await count('services')).toBeGreaterThanOrEqual(10);
+    const members = await db().selectFrom('team_members').select(['team_id']).execute();
+    expect(new Set(members.map((m) => m.team_id)).size).toBe(5);
+    const scoped = await db().selectFrom('users').select('org_scope').where('role', 'in', ['agent', 'manager']).where('org_scope', '!=', '[]').execute();
+    expect(scoped.length).toBeGreaterThan(3);
+    expect(result.logins.map((l) => l.label)).toEqual(['manager', 'agent', 'requester (fr)', 'requester (fr-CA)', 'requester (en)']);
+  });
+
+  it('has 300 incidents in every state, pending reason, resolution code and channel, for every organization', async () => {
+    const incidents = await db().selectFrom('incidents').selectAll().execute();
+    expect(incidents).toHaveLength(300);
+    const values = <K extends keyof (typeof incidents)[number]>(k: K, rows = incidents) => new Set(rows.map((i) => i[k]));
+    expect([...values('status')].sort()).toEqual([...IncidentStatus.options].sort());
+    expect([...values('channel')].sort()).toEqual([...Channel.options].sort());
+    expect([...values('pending_reason', incidents.filter((i) => i.status === 'pending'))].sort()).toEqual([...PendingReason.options].sort());
+    const done = incidents.filter((i) => i.status === 'resolved' || i.status === 'closed');
+    expect([...values('resolution_code', done)].sort()).toEqual([...ResolutionCode.options].sort());
+    expect(values('priority').size).toBe(4);
+    for (const status of IncidentStatus.options) expect(incidents.filter((i) => i.status === status).length, status).toBeGreaterThanOrEqual(3);
+    expect(incidents.some((i) => i.reopen_count > 0)).toBe(true);
+    expect(incidents.some((i) => i.priority_overridden === 1)).toBe(true);
+
+    const orgIds = (await db().selectFrom('organizations').select('id').where('is_provider', '=', 0).execute()).map((o) => o.id);
+    for (const id of orgIds) expect(incidents.filter((i) => i.org_id === id).length).toBeGreaterThan(40);
+
+    // Major incidents: parents with children, resolved together.
+    const parents = new Set(incidents.filter((i) => i.parent_id !== null).map((i) => i.parent_id));
+    expect(parents.size).toBe(3);
+    const closedParent = incidents.find((i) => parents.has(i.id) && i.status === 'closed')!;
+    expect(incidents.filter((i) => i.parent_id === closedParent.id).every((c) => c.status === 'closed' && c.resolution_code === 'fixed')).toBe(true);
+    expect(incidents.some((i) => parents.has(i.id) && i.status === 'in_progress')).toBe(true);
+  });
+
+  it('spreads realistic times over the past weeks, never in the future', async () => {
+    const incidents = await db().selectFrom('incidents').select(['created_at', 'reported_at', 'updated_at', 'resolved_at', 'closed_at']).execute();
+    const times = incidents.flatMap((i) => [i.created_at, i.reported_at, i.updated_at, i.resolved_at, i.closed_at]).filter((x): x is string => x !== null).map((x) => Date.parse(x));
+    expect(Math.max(...times)).toBeLessThanOrEqual(NOW.getTime());
+    expect(NOW.getTime() - Math.min(...times)).toBeGreaterThan(40 * 86_400_000);
+    expect(incidents.every((i) => i.reported_at <= i.created_at && i.created_at <= i.updated_at)).toBe(true);
+    const recent = incidents.filter((i) => NOW.getTime() - Date.parse(i.created_at) < 3 * 86_400_000);
+    expect(recent.length).toBeGreaterThan(30);
+    // Ordered references: the history was written in time order.
+    const byId = await db().selectFrom('incidents').select(['id', 'created_at']).orderBy('id').execute();
+    expect(byId.every((r, i) => i === 0 || r.created_at >= byId[i - 1]!.created_at)).toBe(true);
+  });
+
+  it('writes timelines and outbox events through the use cases', async () => {
+    const entries = await db().selectFrom('timeline_entries').select(['kind', 'visibility', 'event']).execute();
+    const kinds = new Set(entries.map((e) => `${e.kind}/${e.visibility}`));
+    expect(kinds).toEqual(new Set(['reply/public', 'note/internal', 'event/public', 'event/internal']));
+    const events = new Set(entries.map((e) => e.event));
+    for (const e of ['created', 'status_changed', 'fields_changed', 'requester_replied', 'resolved_with_parent', 'parent_update', 'auto_closed']) expect(events, e).toContain(e);
+
+    const created = await db().selectFrom('events').select('aggregate_id').where('type', '=', 'incident.created').execute();
+    expect(created).toHaveLength(300);
+    expect(await count('events')).toBeGreaterThan(1000);
+  });
+
+  it('writes French for the French-speaking clients and English for the English-speaking one', async () => {
+    const rows = await db()
+      .selectFrom('incidents')
+      .innerJoin('organizations', 'organizations.id', 'incidents.org_id')
+      .select(['organizations.code', 'incidents.title', 'incidents.description'])
+      .execute();
+    const twl = rows.filter((r) => r.code === 'TWL');
+    expect(twl.every((r) => !/[éèêàçô]/.test(r.title + r.description))).toBe(true);
+    const french = rows.filter((r) => r.code !== 'TWL');
+    expect(french.filter((r) => /[éèêàçô]/.test(r.title + r.description)).length / french.length).toBeGreaterThan(0.8);
+    // Québec French: « courriel ».
+    expect(rows.filter((r) => r.code === 'LTA').some((r) => /e-mail/.test(r.description))).toBe(false);
+  });
+
+  it('signs in the demo users with the shared password; a requester sees their organization only', async () => {
+    const email = result.logins.find((l) => l.label === 'requester (en)')!.email;
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: DEMO_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    const cookie = login.cookies.find((c) => c.name === 'vigie_session')!;
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/incidents?limit=200', cookies: { vigie_session: cookie.value } });
+    expect(list.statusCode).toBe(200);
+    const orgIds = new Set(list.json().items.map((i: { orgId: number }) => i.orgId));
+    expect(orgIds.size).toBe(1);
+  });
+
+  it('does nothing on a database that already has client organizations', async () => {
+    const before = await count('incidents');
+    const again = await seedDemo(t.database, { now: NOW });
+    expect(again.seeded).toBe(false);
+    expect(again.logins).toHaveLength(5);
+    expect(await count('incidents')).toBe(before);
+  });
+
+  it(
+    'is deterministic: the same seed gives the same data set',
+    async () => {
+      const other = await freshDatabase(dialect);
+      try {
+        await seedDemo(other.database, { now: NOW });
+        const fingerprint = (d: Database) =>
+          d.db.selectFrom('incidents').select(['id', 'org_id', 'title', 'status', 'channel', 'priority', 'created_at', 'resolution_code']).orderBy('id').execute();
+        expect(await fingerprint(other.database)).toEqual(await fingerprint(t.database));
+      } finally {
+        await other.close();
+      }
+    },
+    SLOW,
+  );
+});
+
+async function freshDatabase(dialect: Dialect) {
+  const target = await createTestDatabase(dialect);
+  const database = createDatabase(target.url, { poolSize: 5 });
+  await migrateToLatest(database.db);
+  await ensureFirstAdmin(database.db, { now: () => new Date('2026-01-01T00:00:00Z') }, { adminEmail: 'admin@test.local', adminPassword: 'admin-password-123', providerName: 'Test Provider' }, { info() {}, warn() {} } as never);
+  return {
+    database,
+    async close() {
+      await database.close();
+      await target.drop();
+    },
+  };
+}
