@@ -1,0 +1,46 @@
+import { Alert } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Me } from '../auth/session.ts';
+import { OrganizationsSection } from './OrganizationsSection.tsx';
+import { PeopleSection } from './PeopleSection.tsx';
+import { TeamsSection } from './TeamsSection.tsx';
+import { UsersSection } from './UsersSection.tsx';
+
+export type Section = 'organizations' | 'people' | 'users' | 'teams';
+
+/** Which admin sections a role may open; the API enforces the same rules. */
+export function sectionsFor(role: Me['role']): Section[] {
+  switch (role) {
+    case 'admin':
+      return ['organizations', 'people', 'users', 'teams'];
+    case 'manager':
+      return ['teams', 'people'];
+    case 'agent':
+      return ['people'];
+    case 'requester':
+      return [];
+  }
+}
+
+/** `/admin/:section`: organizations, people, users or teams. */
+export default function AdminPage({ section, me }: { section: string; me: Me }) {
+  const { t } = useTranslation();
+  const allowed = sectionsFor(me.role);
+  if (!allowed.includes(section as Section)) {
+    return (
+      <Alert color="yellow" role="alert" title={t('admin.errors.noAccessTitle')}>
+        {t('admin.errors.noAccess')}
+      </Alert>
+    );
+  }
+  switch (section as Section) {
+    case 'organizations':
+      return <OrganizationsSection />;
+    case 'people':
+      return <PeopleSection />;
+    case 'users':
+      return <UsersSection me={me} />;
+    case 'teams':
+      return <TeamsSection />;
+  }
+}
