@@ -1,0 +1,66 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../../app/api.ts';
+import { browserLanguage, chosenLanguage, forgetLanguageChoice, setLanguage, type Lang } from '../../app/i18n.ts';
+
+export interface Me {
+  id: number;
+  email: string;
+  name: string;
+  role: 'requester' | 'agent' | 'manager' | 'admin';
+  orgId: number | null;
+  orgScope: number[];
+  personId: number | null;
+  locale: Lang | null;
+  teamIds: number[];
+  portalScope: 'own' | 'organization';
+}
+
+export const isStaff = (me: Me) => me.role !== 'requester';
+
+/** The signed-in user, or null when signed out. */
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        const me = await api<Me>('/me');
+        await applyLanguage(me);
+        return me;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }
+    },
+    staleTime: Infinity,
+  });
+}
+
+/** Language: the switch's choice, then the user's locale, then the organization's, then the browser's. */
+async function applyLanguage(me: Me) {
+  if (chosenLanguage()) return;
+  let lang: Lang | null = me.locale;
+  if (!lang && me.orgId) lang = await api<{ locale: Lang }>(`/organizations/${me.orgId}`).then((o) => o.locale).catch(() => null);
+  setLanguage(lang ?? browserLanguage(), false);
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) => api<Me>('/auth/login', { method: 'POST', body }),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: ['me'] });
+    },
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('/auth/logout', { method: 'POST' }),
+    onSuccess: () => {
+      forgetLanguageChoice();
+      qc.clear();
+      qc.setQueryData(['me'], null);
+    },
+  });
+}
