@@ -75,6 +75,7 @@ export function AssigneeFields({
         label={t('field.teamId')}
         placeholder={t('console.noTeam')}
         clearable
+        allowDeselect={false}
         searchable
         disabled={disabled}
         value={teamId ? String(teamId) : null}
@@ -92,6 +93,7 @@ export function AssigneeFields({
         label={t('field.agentId')}
         placeholder={t('console.unassigned')}
         clearable
+        allowDeselect={false}
         searchable
         disabled={disabled}
         value={agentId ? String(agentId) : null}

@@ -42,7 +42,7 @@ const STORAGE_KEY = 'vigie.console.queue';
 export default function QueuePage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const live = useLiveUpdates();
-  const [state, setState] = useQueueState();
+  const [state, setState] = useQueueState(me.id);
   const params = useMemo(() => toApiParams(state, me), [state, me]);
   const noTeams = state.queue === 'teams' && me.teamIds.length === 0;
   const queue = useIncidentQueue(params, !noTeams);
@@ -148,18 +148,20 @@ export default function QueuePage({ me }: { me: Me }) {
   );
 }
 
-/** The queue lives in the URL (shareable, back button) and is remembered for the next visit. */
-function useQueueState(): [QueueState, (s: QueueState) => void] {
+/** The queue lives in the URL (shareable, back button) and is remembered, per user, for the next visit. */
+function useQueueState(userId: number): [QueueState, (s: QueueState) => void] {
   const search = useSearch();
   const [location, navigate] = useLocation();
-  const stored = search ? null : localStorage.getItem(STORAGE_KEY);
+  const key = `${STORAGE_KEY}.${userId}`;
+  const stored = search ? null : localStorage.getItem(key);
   useEffect(() => {
     if (stored) navigate(`${location}?${stored}`, { replace: true });
-  }, [stored, location, navigate]);
+    else if (search) localStorage.setItem(key, search);
+  }, [stored, search, key, location, navigate]);
   const state = useMemo(() => parseQueueState(search || stored || ''), [search, stored]);
   const set = (next: QueueState) => {
     const s = toSearch(next);
-    localStorage.setItem(STORAGE_KEY, s);
+    localStorage.setItem(key, s);
     navigate(s ? `${location}?${s}` : location, { replace: true });
   };
   return [state, set];
@@ -170,12 +172,18 @@ function QueueFilters({ state, onChange, searchRef }: { state: QueueState; onCha
   const orgs = useOrganizations();
   const [q, setQ] = useState(state.q);
   const [debounced] = useDebouncedValue(q, 250);
+  const pushed = useRef(state.q);
   // Typing searches after a short pause; a saved view or the back button replaces the text.
   useEffect(() => {
-    if (debounced.trim() !== state.q.trim()) onChange({ ...state, q: debounced });
+    if (debounced.trim() === state.q.trim()) return;
+    pushed.current = debounced.trim();
+    onChange({ ...state, q: debounced });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
-  useEffect(() => setQ(state.q), [state.q]);
+  useEffect(() => {
+    if (state.q !== pushed.current) setQ(state.q);
+    pushed.current = state.q;
+  }, [state.q]);
 
   return (
     <Stack gap="sm">
