@@ -26,6 +26,7 @@ export const Incident = z.object({
   ref: z.string(),
   orgId: Id,
   callerId: Id.nullable(),
+  callerName: z.string().nullable().optional().describe('Given by GET and lists'),
   title: z.string(),
   description: z.string(),
   channel: Channel,

@@ -6,7 +6,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
-import { getPerson } from '../people/person.repository.ts';
+import { getPerson, namesOfPeople } from '../people/person.repository.ts';
 import { getService } from '../services/service.repository.ts';
 import { getTeam, isTeamMember } from '../teams/team.repository.ts';
 import { type Actor, assertInScope, inScope, isStaff, MANAGERS, requireRole, STAFF } from '../tenancy/scope.ts';
@@ -94,8 +94,8 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
 export async function getIncident(ctx: Ctx, actor: Actor, id: number) {
   const row = await repo.findVisibleIncident(ctx.db, actor, id);
   if (!row) throw AppError.notFound('Incident');
-  const children = await repo.childIdsOf(ctx.db, [row.id]);
-  return toIncident(row, children.get(row.id) ?? []);
+  const [children, names] = await Promise.all([repo.childIdsOf(ctx.db, [row.id]), namesOfPeople(ctx.db, [row.caller_id])]);
+  return { ...toIncident(row, children.get(row.id) ?? []), callerName: names.get(row.caller_id ?? 0) ?? null };
 }
 
 export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQuery) {
@@ -104,8 +104,11 @@ export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQ
   if (after && !fitsSort(query.sort, after[0])) throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor for this sort' }]);
   const rows = await repo.listIncidents(ctx.db, actor, query, after);
   const page = rows.slice(0, query.limit);
-  const children = await repo.childIdsOf(ctx.db, page.filter((r) => r.parent_id === null).map((r) => r.id));
-  return toPage(rows, query.limit, (r) => toIncident(r, children.get(r.id) ?? []), (r) => repo.sortKey(query.sort, r));
+  const [children, names] = await Promise.all([
+    repo.childIdsOf(ctx.db, page.filter((r) => r.parent_id === null).map((r) => r.id)),
+    namesOfPeople(ctx.db, page.map((r) => r.caller_id)),
+  ]);
+  return toPage(rows, query.limit, (r) => ({ ...toIncident(r, children.get(r.id) ?? []), callerName: names.get(r.caller_id ?? 0) ?? null }), (r) => repo.sortKey(query.sort, r));
 }
 
 /**

@@ -47,3 +47,11 @@ export function listPeople(db: Executor, actor: Actor, f: { afterId?: number; li
   }
   return q.orderBy('id').limit(f.limit + 1).execute();
 }
+
+/** Names of people by id, in one query (for lists that show callers). */
+export async function namesOfPeople(db: Executor, ids: (number | null)[]): Promise<Map<number, string>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.selectFrom('people').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

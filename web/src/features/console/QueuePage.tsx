@@ -33,7 +33,6 @@ import { PriorityBadge, StatusBadge } from '../incidents/badges.tsx';
 import { type SavedView, useCreateSavedView, useDeleteSavedView, useIncidentQueue, useOrganizations, useSavedViews, useStaff, useTeams } from './api.ts';
 import { isTypingTarget, ShortcutHelp } from './keyboard.tsx';
 import { LiveStatus, useNow } from './LiveStatus.tsx';
-import { PersonName } from './people.tsx';
 import { fromApiParams, parseQueueState, QUEUES, type QueueState, sameParams, SORTS, STATUSES, toApiParams, toSearch } from './queue-state.ts';
 
 const STORAGE_KEY = 'vigie.console.queue';
@@ -449,7 +448,7 @@ function QueueTable({
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">
-                    <PersonName id={i.callerId} />
+                    {i.callerName ?? '—'}
                   </Text>
                 </Table.Td>
                 <Table.Td>
