@@ -18,5 +18,10 @@ function newest(p) {
 const force = process.argv.includes('--force');
 if (force || !fs.existsSync(built) || Math.max(...sources.map(newest)) > fs.statSync(built).mtimeMs) {
   process.stdout.write('Building the web app…\n');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    // Always a production build: under vitest NODE_ENV is `test`, which would ship React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
