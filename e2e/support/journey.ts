@@ -28,6 +28,7 @@ export interface Words {
   notFixedWhy: RegExp;
   reopen: string;
   closedNotice: RegExp;
+  back: RegExp;
   status: Record<'new' | 'in_progress' | 'resolved' | 'closed', string>;
 }
 
@@ -56,6 +57,7 @@ export const FR: Words = {
   notFixedWhy: /^Qu’est-ce qui ne va toujours pas/,
   reopen: 'Rouvrir l’incident',
   closedNotice: /Cet incident est clos/,
+  back: /Retour à vos incidents/,
   status: { new: 'Nouveau', in_progress: 'En cours', resolved: 'Résolu', closed: 'Clos' },
 };
 
@@ -84,6 +86,7 @@ export const EN: Words = {
   notFixedWhy: /^What is still wrong/,
   reopen: 'Reopen the incident',
   closedNotice: /This incident is closed/,
+  back: /Back to your incidents/,
   status: { new: 'New', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' },
 };
 

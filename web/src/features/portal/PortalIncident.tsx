@@ -70,12 +70,13 @@ function ResolutionBox({ id, resolution }: { id: number; resolution: string | nu
   const [notFixed, setNotFixed] = useState(false);
   const [why, setWhy] = useState('');
   return (
-    <Alert color="green" title={t('portal.incident.resolvedTitle')}>
+    // Title and button a shade darker than the palette's: green on light green, and white on green-8, are under 4.5:1.
+    <Alert color="green" title={t('portal.incident.resolvedTitle')} styles={{ title: { color: 'color-mix(in srgb, var(--mantine-color-green-9), black 30%)' } }}>
       <Stack gap="sm">
         {resolution && <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{resolution}</Text>}
         {!notFixed ? (
           <Group>
-            <Button color="green" loading={transition.isPending} onClick={() => transition.mutate({ to: 'closed' })}>
+            <Button color="teal.9" loading={transition.isPending} onClick={() => transition.mutate({ to: 'closed' })}>
               {t('portal.incident.confirm')}
             </Button>
             <Button variant="default" onClick={() => setNotFixed(true)}>
@@ -92,7 +93,7 @@ function ResolutionBox({ id, resolution }: { id: number; resolution: string | nu
             <Stack gap="xs">
               <Textarea label={t('portal.incident.notFixedWhy')} autosize minRows={2} value={why} onChange={(e) => setWhy(e.currentTarget.value)} />
               <Group>
-                <Button type="submit" color="orange" loading={transition.isPending}>
+                <Button type="submit" color="orange" autoContrast loading={transition.isPending}>
                   {t('portal.incident.reopen')}
                 </Button>
                 <Button variant="subtle" onClick={() => setNotFixed(false)}>
