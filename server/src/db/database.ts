@@ -14,6 +14,8 @@ export interface OrganizationTable {
   maturity_level: number;
   priority_matrix: string | null;
   auto_close_days: Generated<number>;
+  /** null: SLAs follow the maturity level; 1/0 forces them on/off. */
+  sla_enabled: number | null;
   is_provider: Flag;
   active: Flag;
   created_at: Timestamp;
@@ -125,6 +127,20 @@ export interface IncidentTable {
   closed_at: Timestamp | null;
   /** When the requester last created, replied or confirmed; shown in agent queues. */
   last_customer_update_at: Timestamp | null;
+  sla_policy_id: number | null;
+  tto_due_at: Timestamp | null;
+  ttr_due_at: Timestamp | null;
+  tto_warn_at: Timestamp | null;
+  ttr_warn_at: Timestamp | null;
+  tto_met_at: Timestamp | null;
+  tto_warned: Generated<Flag>;
+  tto_breached: Generated<Flag>;
+  ttr_warned: Generated<Flag>;
+  ttr_breached: Generated<Flag>;
+  sla_paused_minutes: Generated<number>;
+  sla_paused_since: Timestamp | null;
+  sla_next_check_at: Timestamp | null;
+  ttr_due_sort: Generated<Timestamp>;
   /** PostgreSQL only: full-text vector of the folded title and description. */
   search_vector: ColumnType<never, unknown, unknown>;
 }
@@ -182,7 +198,22 @@ export interface SavedViewTable {
   created_at: Timestamp;
 }
 
+export interface SlaPolicyTable {
+  id: Generated<number>;
+  name: string;
+  org_id: number | null;
+  service_id: number | null;
+  calendar_id: number;
+  targets: string;
+  pause_when: string;
+  warn_at_percent: number;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  sla_policies: SlaPolicyTable;
   attachments: AttachmentTable;
   saved_views: SavedViewTable;
   organizations: OrganizationTable;

@@ -8,7 +8,7 @@ import { type Actor, isStaff } from '../tenancy/scope.ts';
 import { appendTimeline, type NewTimelineEntry } from '../timeline/timeline.repository.ts';
 import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
-import { checkReferences, loadForChange, updateIncident } from './incident.service.ts';
+import { checkReferences, loadForChange, updateIncident, withCallerName } from './incident.service.ts';
 import { checkTransition, isReopen } from './incident-lifecycle.ts';
 
 /** What a requester may do from the portal: confirm a resolution, or say it is not fixed. */
@@ -49,7 +49,7 @@ export async function transitionIncident(ctx: Ctx, actor: Actor, id: number, inp
       }
     }
     const children = await repo.childIdsOf(trx, [id]);
-    return toIncident(changed, children.get(id) ?? []);
+    return withCallerName(trx, toIncident(changed, children.get(id) ?? []));
   });
 }
 

@@ -12,6 +12,9 @@ const COLUMNS = [
   'incidents.team_id', 'incidents.agent_id', 'incidents.parent_id', 'incidents.problem_id', 'incidents.resolution_code',
   'incidents.resolution', 'incidents.reopen_count', 'incidents.created_by', 'incidents.created_at', 'incidents.updated_at',
   'incidents.resolved_at', 'incidents.closed_at', 'incidents.last_customer_update_at',
+  'incidents.sla_policy_id', 'incidents.tto_due_at', 'incidents.ttr_due_at', 'incidents.tto_warn_at', 'incidents.ttr_warn_at',
+  'incidents.tto_met_at', 'incidents.tto_warned', 'incidents.tto_breached', 'incidents.ttr_warned', 'incidents.ttr_breached',
+  'incidents.sla_paused_minutes', 'incidents.sla_paused_since', 'incidents.sla_next_check_at', 'incidents.ttr_due_sort',
 ] as const;
 
 export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;

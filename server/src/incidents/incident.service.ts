@@ -1,6 +1,6 @@
-import type { Channel, CreateIncidentBody, IncidentListQuery, IncidentStatus, UpdateIncidentBody } from '../../../contract/incidents.ts';
+import type { Channel, CreateIncidentBody, Incident, IncidentListQuery, IncidentStatus, UpdateIncidentBody } from '../../../contract/incidents.ts';
 import type { Ctx } from '../context.ts';
-import type { Trx } from '../db/database.ts';
+import type { Executor, Trx } from '../db/database.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
@@ -87,7 +87,7 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
     const incident = toIncident(row, []);
     await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes: [{ field: 'status', from: null, to: row.status }] }], now);
     await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: incident }, now);
-    return incident;
+    return withCallerName(trx, incident);
   });
 }
 
@@ -161,7 +161,7 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     const children = await repo.childIdsOf(trx, [id]);
     const incident = toIncident(row, children.get(id) ?? []);
     const changes = diff(toIncident(before, incident.childIds), incident);
-    if (changes.length === 0) return incident;
+    if (changes.length === 0) return withCallerName(trx, incident);
     const statusChange = changes.filter((c) => c.field === 'status');
     const fieldChanges = changes.filter((c) => c.field !== 'status');
     const entries: NewTimelineEntry[] = [];
@@ -169,8 +169,14 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     if (statusChange.length > 0) entries.push({ orgId: row.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'status_changed', changes: statusChange });
     await appendTimeline(trx, entries, now);
     await appendEvent(trx, { type: 'incident.updated', orgId: row.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
-    return incident;
+    return withCallerName(trx, incident);
   });
+}
+
+/** The incident as the API answers it: with its caller's name. */
+export async function withCallerName(db: Executor, incident: Incident): Promise<Incident> {
+  const names = await namesOfPeople(db, [incident.callerId]);
+  return { ...incident, callerName: names.get(incident.callerId ?? 0) ?? null };
 }
 
 /** Loads an incident the actor may see for a change; 404 if foreign, 409 once closed (read-only). */
