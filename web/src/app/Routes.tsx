@@ -1,17 +1,28 @@
 import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense, useEffect } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { LoginPage } from '../features/auth/LoginPage.tsx';
 import { isStaff, useMe } from '../features/auth/session.ts';
 import { Layout } from './Layout.tsx';
 
 // Each area loads on demand, so the first screen ships only what it shows.
-const PortalHome = lazy(() => import('../features/portal/PortalHome.tsx'));
-const PortalIncident = lazy(() => import('../features/portal/PortalIncident.tsx'));
-const QueuePage = lazy(() => import('../features/console/QueuePage.tsx'));
-const ConsoleIncident = lazy(() => import('../features/console/ConsoleIncident.tsx'));
-const LogCallPage = lazy(() => import('../features/console/LogCallPage.tsx'));
-const AdminPage = lazy(() => import('../features/admin/AdminPage.tsx'));
+const PortalHome = lazyPage(() => import('../features/portal/PortalHome.tsx'));
+const PortalIncident = lazyPage(() => import('../features/portal/PortalIncident.tsx'));
+const QueuePage = lazyPage(() => import('../features/console/QueuePage.tsx'));
+const ConsoleIncident = lazyPage(() => import('../features/console/ConsoleIncident.tsx'));
+const LogCallPage = lazyPage(() => import('../features/console/LogCallPage.tsx'));
+const AdminPage = lazyPage(() => import('../features/admin/AdminPage.tsx'));
+
+// A page opened by its address starts downloading now, while /me is asked, rather than after it.
+const BY_ADDRESS: [RegExp, { preload(): void }][] = [
+  [/^\/console\/incidents\//, ConsoleIncident],
+  [/^\/console\/call$/, LogCallPage],
+  [/^\/console\/?$/, QueuePage],
+  [/^\/admin\//, AdminPage],
+  [/^\/portal\/incidents\//, PortalIncident],
+  [/^\/portal\/?$/, PortalHome],
+];
+BY_ADDRESS.find(([re]) => re.test(window.location.pathname))?.[1].preload();
 
 const loading = (
   <Center p="xl">
@@ -21,6 +32,12 @@ const loading = (
 
 export function Routes() {
   const me = useMe();
+  const staff = me.data ? isStaff(me.data) : null;
+  // Once signed in, the area's two main pages load in the background: opening an incident from a list then shows no spinner.
+  useEffect(() => {
+    if (staff === null) return;
+    for (const page of staff ? [QueuePage, ConsoleIncident] : [PortalHome, PortalIncident]) page.preload();
+  }, [staff]);
   if (me.isPending) return loading;
   if (!me.data) return <LoginPage />;
   const home = isStaff(me.data) ? '/console' : '/portal';
@@ -48,4 +65,25 @@ export function Routes() {
       </Suspense>
     </Layout>
   );
+}
+
+/**
+ * React.lazy, plus preload(). Once the chunk is loaded the component renders at once: React suspends on a
+ * lazy component until its promise settles, and React 19 then holds the revealed page back for up to 300 ms
+ * (Suspense fallback throttling), which a page whose code is already here should not pay.
+ */
+function lazyPage<P extends object>(load: () => Promise<{ default: ComponentType<P> }>) {
+  let loaded: { default: ComponentType<P> } | undefined;
+  let pending: Promise<{ default: ComponentType<P> }> | undefined;
+  const get = () =>
+    (pending ??= load().then(
+      (m) => (loaded = m),
+      (e: unknown) => {
+        pending = undefined;
+        throw e;
+      },
+    ));
+  // A thenable that calls back synchronously when the chunk is already here, so React never suspends.
+  const Page = lazy(() => (loaded ? ({ then: (resolve: (m: { default: ComponentType<P> }) => void) => resolve(loaded!) } as unknown as Promise<{ default: ComponentType<P> }>) : get()));
+  return Object.assign(Page, { preload: () => void get().catch(() => undefined) });
 }

@@ -3,14 +3,14 @@ import { i18n } from './i18n.ts';
 /** Date and time in the user's time zone and language. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return formatter('dt', () => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 }
 
 /** "3 hours ago" / « il y a 3 heures ». */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '';
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(i18n.language, { numeric: 'auto' });
+  const rtf = formatter('rel', () => new Intl.RelativeTimeFormat(i18n.language, { numeric: 'auto' }));
   const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86400], ['hour', 3600], ['minute', 60]];
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
@@ -22,12 +22,26 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
 export function formatAge(iso: string, now = Date.now()): string {
   const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
   const fmt = (value: number, unit: 'minute' | 'hour' | 'day') =>
-    new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'narrow' }).format(value);
+    formatter(`age-${unit}`, () => new Intl.NumberFormat(i18n.language, { style: 'unit', unit, unitDisplay: 'narrow' })).format(value);
   if (minutes < 60) return fmt(minutes, 'minute');
   if (minutes < 48 * 60) return fmt(Math.floor(minutes / 60), 'hour');
   return fmt(Math.floor(minutes / 1440), 'day');
 }
 
 export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(i18n.language).format(n);
+  return formatter('num', () => new Intl.NumberFormat(i18n.language)).format(n);
+}
+
+// Building an Intl formatter costs far more than using one (a 200-entry timeline spent most of its render
+// time, and its garbage, there): keep one per kind and language.
+const formatters = new Map<string, unknown>();
+
+function formatter<T>(kind: string, create: () => T): T {
+  const key = `${kind}|${i18n.language}`;
+  let f = formatters.get(key) as T | undefined;
+  if (f === undefined) {
+    f = create();
+    formatters.set(key, f);
+  }
+  return f;
 }

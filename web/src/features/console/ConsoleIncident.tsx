@@ -22,6 +22,8 @@ export default function ConsoleIncident({ id, me }: { id: string; me: Me }) {
   const { t } = useTranslation();
   const live = useLiveUpdates();
   const incident = useIncident(id);
+  // Ask for the timeline with the incident rather than after it (same cache entry as TimelineSection's).
+  useTimeline(id);
 
   if (incident.isPending) {
     return (
