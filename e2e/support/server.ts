@@ -13,31 +13,45 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** An existing SQLite file to serve (default: a fresh one in the data folder, removed on stop). */
+  databaseFile?: string;
+  /** `server/src/demo/main.ts` seeds the demo data set first (`npm run demo`). */
+  entry?: 'main' | 'demo';
+  env?: Record<string, string>;
+}
+
 /** Starts the real Vigie server (built web app included) on a fresh SQLite database and a free port. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-e2e-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const entry = options.entry === 'demo' ? 'server/src/demo/main.ts' : 'server/src/main.ts';
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       VIGIE_DATA_DIR: dataDir,
-      DATABASE_URL: `sqlite:${path.join(dataDir, 'vigie.db')}`,
+      DATABASE_URL: `sqlite:${options.databaseFile ?? path.join(dataDir, 'vigie.db')}`,
       VIGIE_ADMIN_EMAIL: ADMIN.email,
       VIGIE_ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // The demo seeds a few hundred incidents before listening.
+  const deadline = Date.now() + (options.entry === 'demo' ? 180_000 : 30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error('server did not start within 30 s');
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error('server did not start in time');
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -24,7 +24,7 @@ export function Timeline({ entries, describe }: { entries: TimelineEntry[]; desc
 }
 
 // Entries are plain elements styled by Timeline.module.css, and take `t` from the list: a 200-entry
-// timeline is rendered several times faster than with Mantine components and a translation hook per line.
+// timeline renders much faster than with Mantine components and a translation hook per line.
 type T = (key: string, options?: Record<string, unknown>) => string;
 
 function Message({ entry, t }: { entry: TimelineEntry; t: T }) {
