@@ -99,6 +99,7 @@ function valueLabel(field: string, value: unknown, t: (k: string) => string): st
   if (field === 'resolutionCode') return t(`resolutionCode.${String(value)}`);
   if (field === 'priority') return t(`priority.${String(value)}`);
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
+  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return formatDateTime(value);
   if (Array.isArray(value)) return value.join(', ');
   return String(value);
 }

@@ -71,7 +71,8 @@ export default function PortalHome({ me }: { me: Me }) {
                   {t('portal.list.updated', { when: formatRelative(i.updatedAt) })}
                 </Text>
               </Stack>
-              <Stack gap={4} align="flex-end">
+              {/* Never shrink: on a phone the title would squeeze the badges to an ellipsis. */}
+              <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
                 <StatusBadge status={i.status} />
                 <PriorityBadge priority={i.priority} />
               </Stack>
