@@ -89,6 +89,11 @@ describe.each([
       await page.getByTestId('composer-tab-internal').click();
       await visible(page.getByLabel(words.internalNote));
       await expectNoSerious(page);
+
+      // Beyond the five screens: the log-a-call form.
+      await page.getByRole('navigation').getByRole('link', { name: words.logCall }).click();
+      await visible(page.getByRole('heading', { level: 1, name: words.logCall }));
+      await expectNoSerious(page);
     });
   });
 });

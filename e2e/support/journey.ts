@@ -29,6 +29,7 @@ export interface Words {
   reopen: string;
   closedNotice: RegExp;
   back: RegExp;
+  logCall: string;
   status: Record<'new' | 'in_progress' | 'resolved' | 'closed', string>;
 }
 
@@ -58,6 +59,7 @@ export const FR: Words = {
   reopen: 'Rouvrir l’incident',
   closedNotice: /Cet incident est clos/,
   back: /Retour à vos incidents/,
+  logCall: 'Saisir un appel',
   status: { new: 'Nouveau', in_progress: 'En cours', resolved: 'Résolu', closed: 'Clos' },
 };
 
@@ -87,6 +89,7 @@ export const EN: Words = {
   reopen: 'Reopen the incident',
   closedNotice: /This incident is closed/,
   back: /Back to your incidents/,
+  logCall: 'Log a phone call',
   status: { new: 'New', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' },
 };
 

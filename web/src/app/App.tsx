@@ -24,9 +24,14 @@ const theme = createTheme({
 });
 
 // Mantine's dimmed text (gray-6) is 3.3:1 on white and its placeholders lighter still; these reach 4.5:1 (WCAG AA).
+// Light-variant blue text (the active nav link, light buttons) stays above 4.5:1 on its hover background too.
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': '#6c757d' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-placeholder': '#6c757d',
+    '--mantine-color-blue-light-color': 'color-mix(in srgb, var(--mantine-color-blue-9), black 25%)',
+  },
   dark: {},
 });
 
