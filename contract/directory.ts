@@ -24,6 +24,7 @@ export const Organization = z.object({
   maturityLevel: z.number().int(),
   priorityMatrix: PriorityMatrix.nullable(),
   autoCloseDays: z.number().int(),
+  slaEnabled: z.boolean().nullable().describe('null: SLAs follow the maturity level (on from 2); true/false forces them'),
   isProvider: z.boolean(),
   active: z.boolean(),
   createdAt: Timestamp,
@@ -41,6 +42,7 @@ export const CreateOrganizationBody = z.object({
   maturityLevel: z.number().int().min(1).max(4).default(1),
   priorityMatrix: PriorityMatrix.nullable().optional(),
   autoCloseDays: z.number().int().min(0).max(365).default(7).describe('Resolved incidents close by themselves after this many days; 0 = never'),
+  slaEnabled: z.boolean().nullable().optional().describe('Override of the maturity rule for SLAs; null follows the maturity level'),
 });
 // PATCH bodies drop the create defaults: an absent field stays as it is (Zod 4 applies defaults inside `.partial()`).
 export const UpdateOrganizationBody = CreateOrganizationBody.extend({

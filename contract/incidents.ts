@@ -54,6 +54,16 @@ export const Incident = z.object({
   resolvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
   lastCustomerUpdateAt: Timestamp.nullable().describe('When the customer last reported, replied, confirmed or reopened'),
+  slaPolicyId: Id.nullable(),
+  ttoDueAt: Timestamp.nullable().describe('Time to own: due instant (business time of the policy calendar)'),
+  ttrDueAt: Timestamp.nullable().describe('Time to resolve: due instant; null while the clock is paused'),
+  ttoMetAt: Timestamp.nullable().describe('First assignment to an agent or first public reply'),
+  ttoWarned: z.boolean(),
+  ttoBreached: z.boolean(),
+  ttrWarned: z.boolean(),
+  ttrBreached: z.boolean(),
+  slaPaused: z.boolean().describe('The TTR clock is stopped (pending for a reason the policy pauses on)'),
+  slaPausedMinutes: z.number().int().describe('Business minutes spent paused so far'),
 });
 export type Incident = z.infer<typeof Incident>;
 
@@ -105,7 +115,7 @@ export const TransitionBody = z.object({
 export type TransitionBody = z.infer<typeof TransitionBody>;
 
 export const IncidentSort = z.enum([
-  'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority', 'reportedAt', '-reportedAt',
+  'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority', 'reportedAt', '-reportedAt', 'ttrDueAt', '-ttrDueAt',
 ]);
 export type IncidentSort = z.infer<typeof IncidentSort>;
 

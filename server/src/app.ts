@@ -19,6 +19,8 @@ import { incidentRoutes } from './incidents/incident.routes.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { organizationRoutes } from './organizations/organization.routes.ts';
 import { personRoutes } from './people/person.routes.ts';
+import { calendarRoutes } from './calendars/calendar.routes.ts';
+import { slaRoutes } from './sla/sla.routes.ts';
 import { savedViewRoutes } from './saved-views/saved-view.routes.ts';
 import { serviceRoutes } from './services/service.routes.ts';
 import { teamRoutes } from './teams/team.routes.ts';
@@ -113,6 +115,8 @@ export async function buildApp(deps: AppDeps) {
       await api.register(incidentRoutes(ctx));
       await api.register(attachmentRoutes(ctx));
       await api.register(savedViewRoutes(ctx));
+      await api.register(calendarRoutes(ctx));
+      await api.register(slaRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

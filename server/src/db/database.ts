@@ -212,7 +212,21 @@ export interface SlaPolicyTable {
   updated_at: Timestamp;
 }
 
+export interface CalendarTable {
+  id: Generated<number>;
+  name: string;
+  timezone: string;
+  /** JSON: [{day 1..7, start 'HH:MM', end 'HH:MM'}] */
+  hours: string;
+  /** JSON: [{date 'YYYY-MM-DD', name, recurring}] */
+  holidays: string;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  calendars: CalendarTable;
   sla_policies: SlaPolicyTable;
   attachments: AttachmentTable;
   saved_views: SavedViewTable;

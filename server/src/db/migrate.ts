@@ -3,6 +3,7 @@ import * as core from './migrations/2026-11-26T00-core.ts';
 import * as webApp from './migrations/2026-11-27T00-web-app.ts';
 import * as autoClose from './migrations/2026-11-27T01-auto-close.ts';
 import * as liveNotify from './migrations/2026-11-27T02-live-notify.ts';
+import * as calendars from './migrations/2026-11-27T10-calendars.ts';
 import * as sla from './migrations/2026-11-27T11-sla.ts';
 
 // Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T00-web-app': webApp,
   '2026-11-27T01-auto-close': autoClose,
   '2026-11-27T02-live-notify': liveNotify,
+  '2026-11-27T10-calendars': calendars,
   '2026-11-27T11-sla': sla,
 };
 

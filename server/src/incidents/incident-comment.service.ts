@@ -7,6 +7,7 @@ import { type Actor, isStaff } from '../tenancy/scope.ts';
 import { appendTimeline, getTimelineEntry, type NewTimelineEntry, toTimelineEntry } from '../timeline/timeline.repository.ts';
 import { incidentRef } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
+import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { loadForChange } from './incident.service.ts';
 
 /**
@@ -23,13 +24,16 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
     const kind = input.visibility === 'public' ? 'reply' : 'note';
     const entries: NewTimelineEntry[] = [{ orgId: incident.org_id, incidentId: id, kind, visibility: input.visibility, authorId: actor.userId, body: input.body }];
     if (!isStaff(actor) && incident.status === 'pending') {
-      await repo.updateIncident(trx, id, { status: 'in_progress', pending_reason: null, updated_at: now, last_customer_update_at: now });
+      const resumed = await repo.updateIncident(trx, id, { status: 'in_progress', pending_reason: null, updated_at: now, last_customer_update_at: now });
+      await refreshIncidentSla(trx, resumed, new Date(now));
       const changes = [{ field: 'status', from: 'pending', to: 'in_progress' }, { field: 'pendingReason', from: incident.pending_reason, to: null }];
       entries.push({ orgId: incident.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: null, event: 'requester_replied', changes });
       // Consumers such as SLA timers follow status changes: this one must reach the outbox too.
       await appendEvent(trx, { type: 'incident.status_changed', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { from: 'pending', to: 'in_progress', changes } }, now);
     } else {
-      await repo.updateIncident(trx, id, { updated_at: now, ...(!isStaff(actor) && { last_customer_update_at: now }) });
+      const row = await repo.updateIncident(trx, id, { updated_at: now, ...(!isStaff(actor) && { last_customer_update_at: now }) });
+      // The first public reply by the service desk owns the incident (TTO met).
+      if (kind === 'reply' && isStaff(actor) && row.tto_met_at === null && row.sla_policy_id !== null) await refreshIncidentSla(trx, row, new Date(now), { ownedNow: true });
     }
     const [entryId] = await appendTimeline(trx, entries, now);
     if (kind === 'reply' && isStaff(actor)) {

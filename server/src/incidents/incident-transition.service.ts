@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.ts';
 import { diff } from '../lib/diff.ts';
 import { type Actor, isStaff } from '../tenancy/scope.ts';
 import { appendTimeline, type NewTimelineEntry } from '../timeline/timeline.repository.ts';
+import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
 import { checkReferences, loadForChange, updateIncident, withCallerName } from './incident.service.ts';
@@ -68,6 +69,7 @@ async function applyTransition(trx: Trx, actor: Actor, before: repo.IncidentRow,
     updated_at: now,
   });
   const changes = diff(toIncident(before, []), toIncident(row, []));
+  const refreshed = await refreshIncidentSla(trx, row, new Date(now), { ownedNow: takeIt });
   const entries: NewTimelineEntry[] = [
     { orgId: row.org_id, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: viaParent ? 'resolved_with_parent' : 'status_changed', changes },
   ];
@@ -78,7 +80,7 @@ async function applyTransition(trx: Trx, actor: Actor, before: repo.IncidentRow,
     { type: 'incident.status_changed', orgId: row.org_id, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: { from, to, changes, ...(viaParent && { parentId: viaParent }) } },
     now,
   );
-  return row;
+  return refreshed;
 }
 
 function invalid(from: IncidentStatus, to: IncidentStatus, allowed: readonly IncidentStatus[]) {

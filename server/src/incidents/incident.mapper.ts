@@ -39,5 +39,15 @@ export function toIncident(row: IncidentRow, childIds: number[]): Incident {
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,
     lastCustomerUpdateAt: row.last_customer_update_at,
+    slaPolicyId: row.sla_policy_id,
+    ttoDueAt: row.tto_due_at,
+    ttrDueAt: row.ttr_due_at,
+    ttoMetAt: row.tto_met_at,
+    ttoWarned: row.tto_warned === 1,
+    ttoBreached: row.tto_breached === 1,
+    ttrWarned: row.ttr_warned === 1,
+    ttrBreached: row.ttr_breached === 1,
+    slaPaused: row.sla_paused_since !== null,
+    slaPausedMinutes: row.sla_paused_minutes,
   };
 }

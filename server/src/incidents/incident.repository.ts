@@ -20,7 +20,7 @@ const COLUMNS = [
 export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;
 type NewIncident = Omit<Insertable<IncidentTable>, 'search_vector'>;
 
-const SORTS: Record<IncidentSort, { column: 'created_at' | 'updated_at' | 'priority' | 'reported_at'; desc: boolean }> = {
+const SORTS: Record<IncidentSort, { column: 'created_at' | 'updated_at' | 'priority' | 'reported_at' | 'ttr_due_sort'; desc: boolean }> = {
   createdAt: { column: 'created_at', desc: false },
   '-createdAt': { column: 'created_at', desc: true },
   updatedAt: { column: 'updated_at', desc: false },
@@ -29,6 +29,9 @@ const SORTS: Record<IncidentSort, { column: 'created_at' | 'updated_at' | 'prior
   '-priority': { column: 'priority', desc: true },
   reportedAt: { column: 'reported_at', desc: false },
   '-reportedAt': { column: 'reported_at', desc: true },
+  // "Due soonest": incidents without a running TTR deadline come last.
+  ttrDueAt: { column: 'ttr_due_sort', desc: false },
+  '-ttrDueAt': { column: 'ttr_due_sort', desc: true },
 };
 
 export function sortKey(sort: IncidentSort, row: IncidentRow): [string | number, number] {
@@ -160,4 +163,48 @@ export async function closeIfStillResolved(db: Executor, id: number, now: string
     .where('status', '=', 'resolved')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Incidents whose next SLA check is due, oldest first. */
+export function findDueForSlaCheck(db: Executor, now: string, limit: number) {
+  return db
+    .selectFrom('incidents')
+    .select('id')
+    .where('sla_next_check_at', '<=', now)
+    .orderBy('sla_next_check_at')
+    .limit(limit)
+    .execute()
+    .then((rows) => rows.map((r) => r.id));
+}
+
+/**
+ * Locks an incident whose SLA check is still due. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
+ * workers share the work without waiting on each other; SQLite has a single writer already.
+ */
+export function claimForSlaCheck(trx: Executor, id: number, now: string) {
+  const q = trx.selectFrom('incidents').select(COLUMNS).where('incidents.id', '=', id).where('incidents.sla_next_check_at', '<=', now);
+  return (isPostgres(trx) ? q.forUpdate().skipLocked() : q).executeTakeFirst();
+}
+
+/** SLA outcome counts per organization and priority of incidents reported in [from, to) under a policy. */
+export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: string; orgId?: number }) {
+  let q = visibleIncidents(db.selectFrom('incidents'), actor)
+    .where('incidents.sla_policy_id', 'is not', null)
+    .where('incidents.reported_at', '>=', f.from)
+    .where('incidents.reported_at', '<', f.to);
+  if (f.orgId !== undefined) q = q.where('incidents.org_id', '=', f.orgId);
+  return q
+    .select((eb) => [
+      'incidents.org_id',
+      'incidents.priority',
+      eb.fn.countAll<number>().as('incidents'),
+      eb.fn.sum<number>(eb.case().when(sql<boolean>`incidents.tto_met_at is not null and incidents.tto_met_at <= incidents.tto_due_at`).then(1).else(0).end()).as('tto_met'),
+      eb.fn.sum<number>(eb.case().when('incidents.tto_breached', '=', 1).then(1).else(0).end()).as('tto_breached'),
+      eb.fn.sum<number>(eb.case().when(sql<boolean>`incidents.resolved_at is not null and incidents.ttr_breached = 0 and incidents.resolved_at <= incidents.ttr_due_at`).then(1).else(0).end()).as('ttr_met'),
+      eb.fn.sum<number>(eb.case().when('incidents.ttr_breached', '=', 1).then(1).else(0).end()).as('ttr_breached'),
+    ])
+    .groupBy(['incidents.org_id', 'incidents.priority'])
+    .orderBy('incidents.org_id')
+    .orderBy('incidents.priority')
+    .execute();
 }

@@ -14,6 +14,7 @@ import { appendTimeline, type NewTimelineEntry } from '../timeline/timeline.repo
 import { findUserById } from '../users/user.repository.ts';
 import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
+import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { computePriority, type PriorityMatrix } from './priority.ts';
 
 const REQUESTER_CHANNELS: Channel[] = ['portal', 'email', 'api'];
@@ -84,7 +85,7 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
       closed_at: null,
       last_customer_update_at: now,
     });
-    const incident = toIncident(row, []);
+    const incident = toIncident(await refreshIncidentSla(trx, row, nowDate, { ownedNow: Boolean(input.agentId) }), []);
     await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes: [{ field: 'status', from: null, to: row.status }] }], now);
     await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: incident }, now);
     return withCallerName(trx, incident);
@@ -159,9 +160,10 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
       updated_at: now,
     });
     const children = await repo.childIdsOf(trx, [id]);
-    const incident = toIncident(row, children.get(id) ?? []);
-    const changes = diff(toIncident(before, incident.childIds), incident);
-    if (changes.length === 0) return withCallerName(trx, incident);
+    const changes = diff(toIncident(before, children.get(id) ?? []), toIncident(row, children.get(id) ?? []));
+    if (changes.length === 0) return withCallerName(trx, toIncident(row, children.get(id) ?? []));
+    const owned = before.agent_id === null && agentId !== null;
+    const incident = toIncident(await refreshIncidentSla(trx, row, ctx.clock.now(), { ownedNow: owned }), children.get(id) ?? []);
     const statusChange = changes.filter((c) => c.field === 'status');
     const fieldChanges = changes.filter((c) => c.field !== 'status');
     const entries: NewTimelineEntry[] = [];

@@ -14,6 +14,7 @@ export function toOrganization(row: OrganizationRow) {
     maturityLevel: row.maturity_level,
     priorityMatrix: row.priority_matrix ? (JSON.parse(row.priority_matrix) as number[][]) : null,
     autoCloseDays: row.auto_close_days,
+    slaEnabled: row.sla_enabled === null ? null : row.sla_enabled === 1,
     isProvider: row.is_provider === 1,
     active: row.active === 1,
     createdAt: row.created_at,

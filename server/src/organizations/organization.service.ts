@@ -21,6 +21,7 @@ export async function createOrganization(ctx: Ctx, actor: Actor, input: z.infer<
       maturity_level: input.maturityLevel,
       priority_matrix: input.priorityMatrix ? JSON.stringify(input.priorityMatrix) : null,
       auto_close_days: input.autoCloseDays,
+      sla_enabled: input.slaEnabled == null ? null : input.slaEnabled ? 1 : 0,
       is_provider: 0,
       active: 1,
       created_at: now,
@@ -50,6 +51,7 @@ export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, inp
       ...(input.maturityLevel !== undefined && { maturity_level: input.maturityLevel }),
       ...(input.priorityMatrix !== undefined && { priority_matrix: input.priorityMatrix ? JSON.stringify(input.priorityMatrix) : null }),
       ...(input.autoCloseDays !== undefined && { auto_close_days: input.autoCloseDays }),
+      ...(input.slaEnabled !== undefined && { sla_enabled: input.slaEnabled === null ? null : input.slaEnabled ? 1 : 0 }),
       ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
       updated_at: now,
     });

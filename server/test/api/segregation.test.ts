@@ -47,6 +47,8 @@ interface World {
   tokenA: { id: number; token: string };
   team: { id: number };
   service: { id: number };
+  calendar: { id: number };
+  policyA: { id: number };
 }
 type Case = (w: World) => Promise<void>;
 
@@ -309,6 +311,64 @@ const ROUTES: Record<string, Case> = {
     expect((await w.colleagueA.as.get('/api/v1/me')).status).toBe(200);
   },
 
+  // ----- calendars: the provider's, read by staff, written by managers -----
+  'POST /api/v1/calendars': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/calendars', { name: 'Mine', timezone: 'UTC', hours: [{ day: 1, start: '09:00', end: '10:00' }] }), 403, who);
+  },
+  'GET /api/v1/calendars': async (w) => {
+    expect((await w.agentB.as.get('/api/v1/calendars')).status).toBe(200);
+    expectProblem(await w.requesterB.as.get('/api/v1/calendars'), 403);
+  },
+  'GET /api/v1/calendars/{id}': async (w) => {
+    expect((await w.agentB.as.get(`/api/v1/calendars/${w.calendar.id}`)).status).toBe(200);
+    expectProblem(await w.requesterB.as.get(`/api/v1/calendars/${w.calendar.id}`), 403);
+  },
+  'PATCH /api/v1/calendars/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.patch(`/api/v1/calendars/${w.calendar.id}`, { name: 'Mine' }), 403, who);
+  },
+  'DELETE /api/v1/calendars/{id}': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.delete(`/api/v1/calendars/${w.calendar.id}`), 403, who);
+  },
+  'POST /api/v1/calendars/{id}/deadline': async (w) => {
+    const body = { start: '2026-03-02T08:00:00Z', minutes: 60 };
+    expect((await w.agentB.as.post(`/api/v1/calendars/${w.calendar.id}/deadline`, body)).status).toBe(200);
+    expectProblem(await w.requesterB.as.post(`/api/v1/calendars/${w.calendar.id}/deadline`, body), 403);
+  },
+  'POST /api/v1/calendars/{id}/business-minutes': async (w) => {
+    const body = { from: '2026-03-02T08:00:00Z', to: '2026-03-02T10:00:00Z' };
+    expect((await w.agentB.as.post(`/api/v1/calendars/${w.calendar.id}/business-minutes`, body)).status).toBe(200);
+    expectProblem(await w.requesterB.as.post(`/api/v1/calendars/${w.calendar.id}/business-minutes`, body), 403);
+  },
+  // ----- SLA policies and reports: an organization's policy is tenant data -----
+  'POST /api/v1/sla-policies': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      expectProblem(await u.as.post('/api/v1/sla-policies', { name: 'x', orgId: w.orgA.id, calendarId: w.calendar.id, targets: [{ priority: 1, ttoMinutes: 1, ttrMinutes: 2 }] }), 403, who);
+    }
+  },
+  'GET /api/v1/sla-policies': async (w) => {
+    const list = await w.agentB.as.get('/api/v1/sla-policies?limit=200');
+    expect(list.body.items.some((p: { orgId: number | null }) => p.orgId === w.orgA.id)).toBe(false);
+    expectProblem(await w.requesterB.as.get('/api/v1/sla-policies'), 403);
+  },
+  'GET /api/v1/sla-policies/{id}': async (w) => {
+    await expectSameAsMissing('agent of B', (id) => w.agentB.as.get(`/api/v1/sla-policies/${id}`), w.policyA.id);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.get(`/api/v1/sla-policies/${id}`), w.policyA.id, 403);
+  },
+  'PATCH /api/v1/sla-policies/{id}': async (w) => {
+    await expectSameAsMissing('agent of B', (id) => w.agentB.as.patch(`/api/v1/sla-policies/${id}`, { name: 'Mine' }), w.policyA.id);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.patch(`/api/v1/sla-policies/${id}`, { name: 'Mine' }), w.policyA.id);
+  },
+  'DELETE /api/v1/sla-policies/{id}': async (w) => {
+    await expectSameAsMissing('agent of B', (id) => w.agentB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
+    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
+  },
+  'GET /api/v1/reports/sla': async (w) => {
+    const report = await w.agentB.as.get(`/api/v1/reports/sla?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&orgId=${w.orgA.id}`);
+    expect(report.status).toBe(200);
+    expect(report.body.rows).toEqual([]);
+    expectProblem(await w.requesterB.as.get('/api/v1/reports/sla?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z'), 403);
+  },
+
   // ----- teams and services: the provider's, shared by all staff; no tenant data -----
   'POST /api/v1/teams': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/teams', { name: 'Mine' }), 403, who);
@@ -454,6 +514,8 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
     const agentB = await login('agent', { orgScope: [orgB.id] });
     const team = await f.team([agentA.id, agentB.id]);
     const service = await f.service();
+    const calendar = (await f.admin.post('/api/v1/calendars', { name: 'Office', timezone: 'Europe/Paris', hours: [{ day: 1, start: '09:00', end: '17:00' }] })).body;
+    const policyA = (await f.admin.post('/api/v1/sla-policies', { name: 'Only A', orgId: orgA.id, calendarId: calendar.id, targets: [{ priority: 3, ttoMinutes: 60, ttrMinutes: 480 }] })).body;
 
     const incA = await f.incident(colleagueA.as, { title: 'Imprimante bloquée zanzibar' });
     await f.admin.post(`/api/v1/incidents/${incA.id}/comments`, { body: 'Public answer for A', visibility: 'public' });
@@ -463,7 +525,7 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
     const tokenA = (await colleagueA.as.post('/api/v1/api-tokens', { name: 'A' })).body;
     w = {
       t, admin: f.admin, orgA, orgB, personA, personB, ownA, colleagueA, orgWideA, agentA, requesterB, agentB,
-      incA: { id: incA.id, ref: incA.ref, title: 'Imprimante bloquée zanzibar' }, incOwn, incB, tokenA, team, service,
+      incA: { id: incA.id, ref: incA.ref, title: 'Imprimante bloquée zanzibar' }, incOwn, incB, tokenA, team, service, calendar, policyA,
     };
   });
   afterAll(() => w?.t.close());

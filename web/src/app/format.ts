@@ -45,3 +45,16 @@ function formatter<T>(kind: string, create: () => T): T {
   }
   return f;
 }
+
+/** A duration for countdowns: "2 h 05 min", "3 d 4 h", "45 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const unit = (value: number, u: 'day' | 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(i18n.language, { style: 'unit', unit: u, unitDisplay: 'narrow' }).format(value);
+  if (s < 60) return unit(s, 'second');
+  const m = Math.floor(s / 60);
+  if (m < 60) return unit(m, 'minute');
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${unit(h, 'hour')} ${unit(m % 60, 'minute')}`;
+  return `${unit(Math.floor(h / 24), 'day')} ${unit(h % 24, 'hour')}`;
+}

@@ -8,6 +8,7 @@ import { useLiveUpdates } from '../../app/live.ts';
 import type { Me } from '../auth/session.ts';
 import { type Incident, useIncident, useTimeline, useUpdateIncident } from '../incidents/api.ts';
 import { PriorityBadge, StatusBadge } from '../incidents/badges.tsx';
+import { SlaCountdown } from '../incidents/SlaCountdown.tsx';
 import { Timeline } from '../incidents/Timeline.tsx';
 import { useOrganizations, useStaff, useTeams } from './api.ts';
 import { Composer } from './Composer.tsx';
@@ -100,6 +101,7 @@ function Header({ incident }: { incident: Incident }) {
           </Text>
           <StatusBadge status={incident.status} />
           <PriorityBadge priority={incident.priority} />
+          <SlaCountdown incident={incident} tickMs={1000} />
           <Badge variant="outline" color="gray" autoContrast>
             {t(`channel.${incident.channel}`)}
           </Badge>

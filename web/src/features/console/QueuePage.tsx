@@ -30,6 +30,7 @@ import { useLiveUpdates } from '../../app/live.ts';
 import type { Me } from '../auth/session.ts';
 import type { Incident } from '../incidents/api.ts';
 import { PriorityBadge, StatusBadge } from '../incidents/badges.tsx';
+import { SlaCountdown } from '../incidents/SlaCountdown.tsx';
 import { type SavedView, useCreateSavedView, useDeleteSavedView, useIncidentQueue, useOrganizations, useSavedViews, useStaff, useTeams } from './api.ts';
 import { isTypingTarget, ShortcutHelp } from './keyboard.tsx';
 import { LiveStatus, useNow } from './LiveStatus.tsx';
@@ -382,12 +383,13 @@ function QueueTable({
             <Table.Th scope="col">{t('field.agentId')}</Table.Th>
             <SortableTh label={t('console.col.age')} field="createdAt" sort={state.sort} onSort={onSort} />
             <Table.Th scope="col">{t('console.col.lastCustomerUpdate')}</Table.Th>
+            <SortableTh label={t('sla.due')} field="ttrDueAt" sort={state.sort} onSort={onSort} ascFirst />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {items.length === 0 && (
             <Table.Tr>
-              <Table.Td colSpan={10}>
+              <Table.Td colSpan={11}>
                 <Text c="dimmed" ta="center" py="lg">
                   {empty}
                 </Text>
@@ -471,6 +473,9 @@ function QueueTable({
                     </Text>
                   )}
                 </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <SlaCountdown incident={i} which={['ttr']} />
+                </Table.Td>
               </Table.Tr>
             );
           })}
@@ -484,7 +489,7 @@ function QueueTable({
  * A column header that sorts. Priority sorts P1 first on the first click ("ascFirst"); age sorts the
  * newest first, i.e. createdAt descending.
  */
-function SortableTh({ label, field, sort, onSort, ascFirst }: { label: string; field: 'priority' | 'createdAt'; sort: IncidentSort; onSort: (s: IncidentSort) => void; ascFirst?: boolean }) {
+function SortableTh({ label, field, sort, onSort, ascFirst }: { label: string; field: 'priority' | 'createdAt' | 'ttrDueAt'; sort: IncidentSort; onSort: (s: IncidentSort) => void; ascFirst?: boolean }) {
   const { t } = useTranslation();
   const asc = sort === field;
   const desc = sort === `-${field}`;

@@ -6,7 +6,7 @@ export type QueueName = (typeof QUEUES)[number];
 
 export const STATUSES: IncidentStatus[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'];
 export const OPEN_STATUSES: IncidentStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
-export const SORTS: IncidentSort[] = ['-createdAt', 'createdAt', 'priority', '-priority', '-updatedAt', 'updatedAt', '-reportedAt', 'reportedAt'];
+export const SORTS: IncidentSort[] = ['-createdAt', 'createdAt', 'priority', '-priority', 'ttrDueAt', '-ttrDueAt', '-updatedAt', 'updatedAt', '-reportedAt', 'reportedAt'];
 
 export interface QueueState {
   queue: QueueName;

@@ -1,0 +1,78 @@
+import type { IncidentStatus, PendingReason } from '../../../contract/incidents.ts';
+import type { Trx } from '../db/database.ts';
+import { type IncidentRow, updateIncident } from '../incidents/incident.repository.ts';
+import { businessClockFor } from './business-clock.ts';
+import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
+import { computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
+import { getOrganization } from '../organizations/organization.repository.ts';
+
+const NO_DUE = '9999-12-31T23:59:59.999Z';
+
+/**
+ * Brings an incident's SLA columns up to date after a change, inside the change's transaction: which
+ * policy applies, pauses entered or left, deadlines (recomputed from `reportedAt`, keeping paused time),
+ * and the next instant the escalation worker must look at it. `ownedNow` records the first ownership (TTO met).
+ */
+export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, opts: { ownedNow?: boolean } = {}): Promise<IncidentRow> {
+  const org = await getOrganization(trx, row.org_id);
+  if (!org) return row;
+  const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
+  const policy = applies ? selectPolicy((await candidatePolicies(trx, row.org_id)).map(toSlaPolicy), { orgId: row.org_id, serviceId: row.service_id }) : null;
+  if (!policy && row.sla_policy_id === null) return row;
+
+  const clock = policy ? await businessClockFor(trx, policy.calendarId) : null;
+  const status = row.status as IncidentStatus;
+  const reason = row.pending_reason as PendingReason | null;
+  let pausedMinutes = row.sla_paused_minutes;
+  let pausedSince = row.sla_paused_since ? new Date(row.sla_paused_since) : null;
+  const pausedNow = isPaused(policy, status, reason);
+  if (pausedNow && !pausedSince) pausedSince = now;
+  if (!pausedNow && pausedSince) {
+    pausedMinutes += clock ? Math.round(clock.minutesBetween(pausedSince, now)) : 0;
+    pausedSince = null;
+  }
+  const ttoMetAt = row.tto_met_at ? new Date(row.tto_met_at) : opts.ownedNow ? now : null;
+  const facts = {
+    orgId: row.org_id, serviceId: row.service_id, priority: row.priority, status, pendingReason: reason,
+    reportedAt: new Date(row.reported_at), resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
+  };
+  const deadlines = policy && clock ? computeDeadlines(policy, facts, { minutes: pausedMinutes, since: pausedSince }, clock) : { slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null };
+
+  // A deadline moved past now (e.g. a lower priority) makes its crossing a future one again.
+  const flags = currentFlags(row);
+  const rearm = (kind: Escalation, at: Date | null) => {
+    if (flags[kind] && at !== null && at.getTime() > now.getTime()) flags[kind] = false;
+  };
+  rearm('tto_warning', deadlines.ttoWarnAt);
+  rearm('tto_breached', deadlines.ttoDueAt);
+  rearm('ttr_warning', deadlines.ttrWarnAt);
+  rearm('ttr_breached', deadlines.ttrDueAt);
+
+  const state: SlaState = { ...deadlines, ttoMetAt, pausedMinutes, pausedSince, flags };
+  const open = status !== 'resolved' && status !== 'closed';
+  const next = nextCheckAt(state, facts.resolvedAt);
+  return updateIncident(trx, row.id, {
+    sla_policy_id: deadlines.slaPolicyId,
+    tto_due_at: iso(deadlines.ttoDueAt),
+    ttr_due_at: iso(deadlines.ttrDueAt),
+    tto_warn_at: iso(deadlines.ttoWarnAt),
+    ttr_warn_at: iso(deadlines.ttrWarnAt),
+    tto_met_at: iso(ttoMetAt),
+    sla_paused_minutes: pausedMinutes,
+    sla_paused_since: iso(pausedSince),
+    tto_warned: flags.tto_warning ? 1 : 0,
+    tto_breached: flags.tto_breached ? 1 : 0,
+    ttr_warned: flags.ttr_warning ? 1 : 0,
+    ttr_breached: flags.ttr_breached ? 1 : 0,
+    sla_next_check_at: iso(next),
+    ttr_due_sort: open && deadlines.ttrDueAt ? deadlines.ttrDueAt.toISOString() : NO_DUE,
+  });
+}
+
+export function currentFlags(row: Pick<IncidentRow, 'tto_warned' | 'tto_breached' | 'ttr_warned' | 'ttr_breached'>): Record<Escalation, boolean> {
+  return { tto_warning: row.tto_warned === 1, tto_breached: row.tto_breached === 1, ttr_warning: row.ttr_warned === 1, ttr_breached: row.ttr_breached === 1 };
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
