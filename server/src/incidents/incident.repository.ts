@@ -208,3 +208,15 @@ export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: s
     .orderBy('incidents.priority')
     .execute();
 }
+
+/** Open incidents after an id, in id order, for batch jobs. */
+export function openIncidentsAfter(db: Executor, afterId: number, limit: number) {
+  return db
+    .selectFrom('incidents')
+    .select(COLUMNS)
+    .where('incidents.id', '>', afterId)
+    .where('incidents.status', 'in', ['new', 'assigned', 'in_progress', 'pending'])
+    .orderBy('incidents.id')
+    .limit(limit)
+    .execute();
+}

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { IdParams, page } from '../../../contract/common.ts';
 import { CreateSlaPolicyBody, SlaPolicy, SlaPolicyListQuery, SlaReport, SlaReportQuery, UpdateSlaPolicyBody } from '../../../contract/sla.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf } from '../http/authenticate.ts';
 import * as policies from './sla-policy.service.ts';
+import { recomputeOpenIncidents } from './sla-recompute.service.ts';
 import { slaReport } from './sla-report.service.ts';
 
 const tags = ['SLA'];
@@ -29,6 +31,14 @@ export function slaRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     app.delete('/sla-policies/:id', {
       schema: { tags, summary: 'Deactivate an SLA policy (never deleted: incidents point to it)', params: IdParams, response: { 200: SlaPolicy } },
       handler: async (request) => policies.updateSlaPolicy(ctx, actorOf(request), request.params.id, { active: false }),
+    });
+    app.post('/sla/recompute', {
+      schema: {
+        tags,
+        summary: 'Recompute the SLA state of every open incident, e.g. after changing policies or calendars (manager)',
+        response: { 200: z.object({ recomputed: z.number().int() }) },
+      },
+      handler: async (request) => recomputeOpenIncidents(ctx, actorOf(request)),
     });
     app.get('/reports/sla', {
       schema: { tags, summary: 'SLA compliance per organization and priority over a period (incidents reported in it)', querystring: SlaReportQuery, response: { 200: SlaReport } },

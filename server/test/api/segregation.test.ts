@@ -362,6 +362,9 @@ const ROUTES: Record<string, Case> = {
     await expectSameAsMissing('agent of B', (id) => w.agentB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
     await expectSameAsMissing('requester of B', (id) => w.requesterB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
   },
+  'POST /api/v1/sla/recompute': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/sla/recompute'), 403, who);
+  },
   'GET /api/v1/reports/sla': async (w) => {
     const report = await w.agentB.as.get(`/api/v1/reports/sla?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&orgId=${w.orgA.id}`);
     expect(report.status).toBe(200);

@@ -141,6 +141,21 @@ describe.each(DIALECTS)('SLAs on business time on %s', (dialect) => {
     expect(dues.slice(running.length).every((d: string | null) => d === null)).toBe(true);
   });
 
+  it('recomputes open incidents after a policy change (manager)', async () => {
+    clock.set('2026-03-09T08:00:00.000Z'); // the next Monday, 09:00 in Paris: earlier breaches stay breached
+    const inc = await f.incident(agent.as, { orgId, impact: 3, urgency: 3 });
+    expect((inc as any).ttoDueAt).toBe('2026-03-09T10:00:00.000Z'); // 120 business minutes
+    const policies = (await manager.as.get('/api/v1/sla-policies')).body.items;
+    await manager.as.patch(`/api/v1/sla-policies/${policies[0].id}`, {
+      targets: [{ priority: 1, ttoMinutes: 30, ttrMinutes: 240 }, { priority: 2, ttoMinutes: 60, ttrMinutes: 480 }, { priority: 3, ttoMinutes: 60, ttrMinutes: 960 }, { priority: 4, ttoMinutes: 240, ttrMinutes: 2400 }],
+    });
+    expect((await agent.as.post('/api/v1/sla/recompute')).status).toBe(403);
+    const res = await manager.as.post('/api/v1/sla/recompute');
+    expect(res.status).toBe(200);
+    expect(res.body.recomputed).toBeGreaterThan(0);
+    expect((await agent.as.get(`/api/v1/incidents/${inc.id}`)).body.ttoDueAt).toBe('2026-03-09T09:00:00.000Z');
+  });
+
   it('reports SLA compliance per organization and priority', async () => {
     const report = await manager.as.get(`/api/v1/reports/sla?from=2026-03-01T00:00:00Z&to=2026-03-31T00:00:00Z&orgId=${orgId}`);
     expect(report.status).toBe(200);
