@@ -40,11 +40,30 @@ export async function logout(ctx: Ctx, sessionToken: string) {
   await repo.deleteSession(ctx.db, hashSecret(sessionToken));
 }
 
+// API tokens seen in the last seconds, so that an integration's burst of requests costs one lookup.
+// Revoking a token or changing a user clears it on this node; other nodes follow within TOKEN_CACHE_MS.
+const TOKEN_CACHE_MS = 2000;
+const TOKEN_CACHE_MAX = 10_000;
+const tokenCache = new Map<string, { actor: Actor; at: number }>();
+
+/** Forgets cached API-token lookups (after a revocation, a deactivation or a change of role or scope). */
+export function forgetCachedTokens(): void {
+  tokenCache.clear();
+}
+
 /** Resolves a session cookie or a bearer token to the acting user, or null. */
 export async function authenticate(ctx: Ctx, credentials: { session?: string; bearer?: string }): Promise<Actor | null> {
   if (credentials.bearer) {
-    const row = await repo.findUserByApiToken(ctx.db, hashSecret(credentials.bearer));
-    return row ? toActor(row) : null;
+    const hash = hashSecret(credentials.bearer);
+    const now = Date.now();
+    const hit = tokenCache.get(hash);
+    if (hit && now - hit.at < TOKEN_CACHE_MS) return hit.actor;
+    const row = await repo.findUserByApiToken(ctx.db, hash);
+    if (!row) return null;
+    const actor = toActor(row);
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+    tokenCache.set(hash, { actor, at: now });
+    return actor;
   }
   if (credentials.session) {
     const row = await repo.findUserBySession(ctx.db, hashSecret(credentials.session), ctx.clock.now().toISOString());
@@ -65,6 +84,7 @@ export async function listApiTokens(ctx: Ctx, actor: Actor) {
 
 export async function revokeApiToken(ctx: Ctx, actor: Actor, id: number) {
   if (!(await repo.revokeApiToken(ctx.db, actor.userId, id, ctx.clock.now().toISOString()))) throw AppError.notFound('API token');
+  forgetCachedTokens();
 }
 
 function toApiToken(row: { id: number; name: string; created_at: string; last_used_at: string | null }) {

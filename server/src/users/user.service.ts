@@ -6,6 +6,7 @@ import { appendEvent } from '../events/event.repository.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
+import { forgetCachedTokens } from '../auth/auth.service.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 import { getPerson, insertPerson } from '../people/person.repository.ts';
@@ -52,7 +53,7 @@ export async function createUser(ctx: Ctx, actor: Actor, input: CreateUser) {
 export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>) {
   const now = ctx.clock.now().toISOString();
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findVisibleUser(trx, actor, id);
     if (!before) throw AppError.notFound('User');
     const selfFields = ['name', 'locale', 'password'];
@@ -87,6 +88,9 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.in
     }
     return user;
   });
+  // Cached token lookups carry the old role, scope or active flag.
+  forgetCachedTokens();
+  return updated;
 }
 
 export async function getUser(ctx: Ctx, actor: Actor, id: number) {
