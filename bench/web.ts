@@ -446,6 +446,8 @@ async function cleanup() {
   browser = null;
   await server?.stop().catch(() => undefined);
   server = null;
+  // The loaded database stays as the cache of the next run; this run's copy goes.
+  for (const f of [RUN_DB, `${RUN_DB}-wal`, `${RUN_DB}-shm`]) fs.rmSync(f, { force: true });
 }
 
 function kb(bytes: number) {
@@ -461,6 +463,7 @@ function log(line: string) {
 }
 
 // Last, so that every constant above is initialized.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 try {
   await main();
 } finally {

@@ -174,6 +174,9 @@ const watchdog = setTimeout(() => {
   console.error('screenshots: gave up after 10 minutes');
   process.exit(1);
 }, 10 * 60_000);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void Promise.all([browser?.close(), server?.stop()]).finally(() => process.exit(130)));
+}
 try {
   await main();
 } finally {

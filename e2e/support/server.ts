@@ -41,6 +41,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // If this process ends without stop() (an interrupted script), the server goes with it.
+  const orphan = () => child.kill('SIGTERM');
+  process.once('exit', orphan);
   const url = `http://127.0.0.1:${port}`;
   // The demo seeds a few hundred incidents before listening.
   const deadline = Date.now() + (options.entry === 'demo' ? 180_000 : 30_000);
@@ -59,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     dataDir,
     process: child,
     async stop() {
+      process.off('exit', orphan);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
