@@ -3,6 +3,7 @@ import * as core from './migrations/2026-11-26T00-core.ts';
 import * as webApp from './migrations/2026-11-27T00-web-app.ts';
 import * as autoClose from './migrations/2026-11-27T01-auto-close.ts';
 import * as liveNotify from './migrations/2026-11-27T02-live-notify.ts';
+import * as ftsPrefix from './migrations/2026-11-27T03-fts-prefix.ts';
 import * as calendars from './migrations/2026-11-27T10-calendars.ts';
 import * as sla from './migrations/2026-11-27T11-sla.ts';
 
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T00-web-app': webApp,
   '2026-11-27T01-auto-close': autoClose,
   '2026-11-27T02-live-notify': liveNotify,
+  '2026-11-27T03-fts-prefix': ftsPrefix,
   '2026-11-27T10-calendars': calendars,
   '2026-11-27T11-sla': sla,
 };

@@ -1,6 +1,6 @@
-import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { type Insertable, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { IncidentListQuery, IncidentSort } from '../../../contract/incidents.ts';
-import type { Executor, IncidentTable } from '../db/database.ts';
+import type { DB, Executor, IncidentTable } from '../db/database.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { foldText, searchTerms } from '../lib/text.ts';
 import { type Actor, visibleIncidents } from '../tenancy/scope.ts';
@@ -71,7 +71,37 @@ export async function childIdsOf(db: Executor, parentIds: number[]): Promise<Map
 }
 
 export function listIncidents(db: Executor, actor: Actor, f: IncidentListQuery, after: [string | number, number] | null) {
-  let q = visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor);
+  const terms = f.q ? searchTerms(f.q) : [];
+  const ref = f.q ? /^\s*i-?0*(\d{1,12})\s*$/i.exec(f.q) : null;
+  const { column, desc } = SORTS[f.sort];
+  if (f.q && !ref && terms.length > 0 && !isPostgres(db) && column === 'created_at') {
+    // SQLite, newest (or oldest) first: walk the FTS index in rowid order and stop at the page. Ids grow
+    // with creation (one writer), so this is the created_at order without sorting every match.
+    let q = visibleIncidents(db.selectFrom('incidents_fts').innerJoin('incidents', 'incidents.id', 'incidents_fts.rowid').select(COLUMNS), actor);
+    q = withFilters(q, f).where(sql<boolean>`incidents_fts match ${terms.map((t) => `"${t}"*`).join(' ')}`);
+    if (after) q = q.where('incidents.id', desc ? '<' : '>', after[1]);
+    return q.orderBy('incidents_fts.rowid', desc ? 'desc' : 'asc').limit(f.limit + 1).execute();
+  }
+  let q = withFilters(visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor), f);
+  if (f.q) {
+    if (ref) q = q.where('incidents.id', '=', Number(ref[1]));
+    else if (terms.length === 0) q = q.where(sql<boolean>`1 = 0`);
+    else if (isPostgres(db)) q = q.where(sql<boolean>`incidents.search_vector @@ to_tsquery('simple', ${terms.map((t) => `${t}:*`).join(' & ')})`);
+    else q = q.where('incidents.id', 'in', sql<number>`(select rowid from incidents_fts where incidents_fts match ${terms.map((t) => `"${t}"*`).join(' ')})`);
+  }
+  if (after) {
+    q = q.where((eb) => eb(eb.refTuple(`incidents.${column}`, 'incidents.id'), desc ? '<' : '>', eb.tuple(after[0] as never, after[1])));
+  }
+  return q
+    .orderBy(`incidents.${column}`, desc ? 'desc' : 'asc')
+    .orderBy('incidents.id', desc ? 'desc' : 'asc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** The list filters other than full text, on any query that has `incidents` in it. */
+function withFilters<QB extends SelectQueryBuilder<DB, 'incidents' | 'incidents_fts', any>>(qb: QB, f: IncidentListQuery): QB {
+  let q = qb as SelectQueryBuilder<DB, 'incidents', any>;
   if (f.status?.length) q = q.where('incidents.status', 'in', f.status);
   if (f.priority?.length) q = q.where('incidents.priority', 'in', f.priority);
   if (f.orgId?.length) q = q.where('incidents.org_id', 'in', f.orgId);
@@ -84,23 +114,7 @@ export function listIncidents(db: Executor, actor: Actor, f: IncidentListQuery, 
   if (f.unassigned === false) q = q.where('incidents.agent_id', 'is not', null);
   if (f.createdFrom) q = q.where('incidents.created_at', '>=', new Date(f.createdFrom).toISOString());
   if (f.createdTo) q = q.where('incidents.created_at', '<', new Date(f.createdTo).toISOString());
-  if (f.q) {
-    const terms = searchTerms(f.q);
-    const ref = /^\s*i-?0*(\d{1,12})\s*$/i.exec(f.q);
-    if (ref) q = q.where('incidents.id', '=', Number(ref[1]));
-    else if (terms.length === 0) q = q.where(sql<boolean>`1 = 0`);
-    else if (isPostgres(db)) q = q.where(sql<boolean>`incidents.search_vector @@ to_tsquery('simple', ${terms.map((t) => `${t}:*`).join(' & ')})`);
-    else q = q.where('incidents.id', 'in', sql<number>`(select rowid from incidents_fts where incidents_fts match ${terms.map((t) => `"${t}"*`).join(' ')})`);
-  }
-  const { column, desc } = SORTS[f.sort];
-  if (after) {
-    q = q.where((eb) => eb(eb.refTuple(`incidents.${column}`, 'incidents.id'), desc ? '<' : '>', eb.tuple(after[0] as never, after[1])));
-  }
-  return q
-    .orderBy(`incidents.${column}`, desc ? 'desc' : 'asc')
-    .orderBy('incidents.id', desc ? 'desc' : 'asc')
-    .limit(f.limit + 1)
-    .execute();
+  return q as unknown as QB;
 }
 
 export async function insertIncident(db: Executor, values: NewIncident): Promise<IncidentRow> {
