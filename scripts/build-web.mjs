@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
 const built = path.join(root, 'web/dist/index.html');
@@ -24,4 +25,16 @@ if (force || !fs.existsSync(built) || Math.max(...sources.map(newest)) > fs.stat
     // Always a production build: under vitest NODE_ENV is `test`, which would ship React's development build.
     env: { ...process.env, NODE_ENV: 'production' },
   });
+  precompress(path.join(root, 'web/dist/assets'));
+}
+
+/** Brotli and gzip copies of the scripts and styles, served as they are by the server (no compression per request). */
+function precompress(dir) {
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.(js|css|svg|json)$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const content = fs.readFileSync(file);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(content, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(content, { level: 9 }));
+  }
 }

@@ -22,6 +22,8 @@ export async function registerWebApp(app: FastifyInstance, dist = DIST): Promise
     root: dist,
     wildcard: false,
     index: false,
+    // scripts/build-web.mjs writes .br and .gz copies: sent to browsers that accept them.
+    preCompressed: true,
     setHeaders(reply, filePath) {
       reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
