@@ -2,15 +2,17 @@
  * `npm run bench:web`: the web app's speed in Chromium, against the issue's bars, written to the "Web app"
  * section of bench/RESULTS.md (between the web markers; the rest of the file belongs to `npm run bench`).
  *
- * 1. First screen (the sign-in page, signed out): every script and stylesheet the browser downloads,
- *    and their size compressed (gzip -9 and brotli, as a compressing server or proxy would send them).
+ * 1. First screen (the sign-in page, signed out): every script and stylesheet the browser downloads, the
+ *    bytes that crossed the wire (the server sends the build's brotli or gzip copies), and gzip -9 / brotli
+ *    sizes computed here (so that a gzip-only client is within the target too).
  * 2. The agent queue on a 100,000-incident database: navigation start → first row painted.
  * 3. An incident with a 200-entry timeline: navigation start → the 200 entries painted, and the same
  *    when opened from the queue (click → painted).
  *
  * The database is the bench's own loader output (bench/load.ts, through the domain layer), kept in
  * bench/.tmp/web/; `npm run bench`'s cached bench/.tmp/sqlite-loaded.db is reused when present.
- * Options (after `npm run bench:web --`): --runs=N (default 7), --reload (load a fresh database).
+ * Options (after `npm run bench:web --`): --runs=N (default 7), --reload (load a fresh database),
+ * --quiet-wait=S (wait up to S seconds, default 180, for the load average to drop under half the cores).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,7 +54,6 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 
 async function main() {
-  const loadStart = os.loadavg()[0]!;
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(TMP, { recursive: true });
   const source = await loadedDatabase();
@@ -78,10 +79,12 @@ async function main() {
     apiMs.timeline.push(performance.now() - t);
   }
 
+  await waitForQuietMachine();
+  const loadStart = os.loadavg()[0]!;
   browser = await launchBrowser();
   const chromium = browser.version();
   const firstScreen = await measureFirstScreen(browser, server.url);
-  log(`first screen: ${firstScreen.files.length} files, ${kb(firstScreen.raw)} KB raw, ${kb(firstScreen.gzip)} KB gzip, ${kb(firstScreen.brotli)} KB brotli`);
+  log(`first screen: ${firstScreen.files.length} files, ${kb(firstScreen.raw)} KB raw, ${kb(firstScreen.transferred)} KB downloaded (${encodings(firstScreen)}), ${kb(firstScreen.gzip)} KB gzip, ${kb(firstScreen.brotli)} KB brotli`);
 
   const cookie = await sessionCookie(server.url);
   const queue = { cold: [] as number[], warm: [] as number[], phases: [] as Phases[] };
@@ -202,10 +205,12 @@ async function incidentWithTimeline(agent: Api, entries: number): Promise<{ id: 
 }
 
 interface FirstScreen {
-  files: { url: string; type: string; raw: number; gzip: number; brotli: number }[];
+  files: { url: string; type: string; raw: number; gzip: number; brotli: number; transferred: number; encoding: string }[];
   raw: number;
   gzip: number;
   brotli: number;
+  /** Body bytes that crossed the wire, as the server sent them (compressed or not). */
+  transferred: number;
   html: number;
 }
 
@@ -221,20 +226,22 @@ async function measureFirstScreen(b: Browser, url: string): Promise<FirstScreen>
       if (type === 'document') bodies.push(res.body().then((b) => ((html = b.length), null)));
       if (type !== 'script' && type !== 'stylesheet') return;
       bodies.push(
-        res.body().then((body) => ({
+        Promise.all([res.body(), res.request().sizes(), res.headerValue('content-encoding')]).then(([body, sizes, encoding]) => ({
           url: new URL(res.url()).pathname,
           type,
           raw: body.length,
           gzip: zlib.gzipSync(body, { level: 9 }).length,
           brotli: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+          transferred: sizes.responseBodySize,
+          encoding: encoding ?? 'identity',
         })),
       );
     });
     await page.goto(url, { waitUntil: 'networkidle' });
     await page.getByLabel(/^E-mail/).waitFor({ state: 'visible', timeout: 10_000 });
     const files = (await Promise.all(bodies)).filter((f) => f !== null);
-    const sum = (k: 'raw' | 'gzip' | 'brotli') => files.reduce((s, f) => s + f[k], 0);
-    return { files: files.sort((a, b) => b.raw - a.raw), raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli'), html };
+    const sum = (k: 'raw' | 'gzip' | 'brotli' | 'transferred') => files.reduce((s, f) => s + f[k], 0);
+    return { files: files.sort((a, b) => b.raw - a.raw), raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli'), transferred: sum('transferred'), html };
   } finally {
     await context.close();
   }
@@ -366,7 +373,7 @@ function renderSection(r: WebResults): string {
     '',
     '| measure | median | range | target | met? |',
     '|---|---:|---:|---|---|',
-    `| first screen (sign-in page): JavaScript + CSS, brotli | ${kb(fs1.brotli)} KB | gzip -9 ${kb(fs1.gzip)} KB, raw ${kb(fs1.raw)} KB | ≤ ${TARGETS.firstScreenKb} KB compressed | ${ok(fs1.gzip <= TARGETS.firstScreenKb * 1024)} |`,
+    `| first screen (sign-in page): JavaScript + CSS as downloaded (${encodings(fs1)}) | ${kb(fs1.transferred)} KB | brotli ${kb(fs1.brotli)} KB, gzip -9 ${kb(fs1.gzip)} KB, raw ${kb(fs1.raw)} KB | ≤ ${TARGETS.firstScreenKb} KB compressed | ${ok(fs1.transferred <= TARGETS.firstScreenKb * 1024 && fs1.gzip <= TARGETS.firstScreenKb * 1024)} |`,
     row('queue, first page of 50 of 100,000, cold cache', r.queue.cold, TARGETS.queueMs),
     row('queue, warm cache', r.queue.warm, TARGETS.queueMs),
     row(`incident ${r.heavyRef} with a 200-entry timeline, opened from the queue (click → painted)`, r.incident.fromQueue, TARGETS.incidentMs),
@@ -382,10 +389,14 @@ function renderSection(r: WebResults): string {
     '',
     ...notes(r),
     `First-screen files (${fs1.files.length}; plus ${kb(fs1.html)} KB of HTML): ` +
-      fs1.files.map((f) => `\`${path.basename(f.url)}\` ${kb(f.raw)} → ${kb(f.brotli)} KB`).join(', ') +
-      '. The server sends them uncompressed today (fine on the loopback); behind a compressing proxy, or with `@fastify/compress`, these are the bytes on the wire.',
+      fs1.files.map((f) => `\`${path.basename(f.url)}\` ${kb(f.raw)} → ${kb(f.transferred)} KB`).join(', ') +
+      ' (raw → downloaded). The target is met whether the browser gets brotli or gzip.',
     '',
   ].join('\n');
+}
+
+function encodings(f: FirstScreen): string {
+  return [...new Set(f.files.map((x) => x.encoding))].join(', ');
 }
 
 /** What was done for these figures, and, for a target missed, why and what would reach it. */
@@ -434,6 +445,19 @@ function writeSection(section: string) {
   else next = `${current ? `${current.replace(/\n*$/, '')}\n\n` : '# Vigie benchmark results\n\n'}${NOTES_MARKER}\n\n${block}\n`;
   fs.writeFileSync(RESULTS, next);
   log(`wrote the web section of ${path.relative(ROOT, RESULTS)}`);
+}
+
+/**
+ * Timings on a 2-core machine shared with other work swing by half a second: wait (bounded, --quiet-wait
+ * seconds, default 180) for the 1-minute load average to drop under half the cores before measuring.
+ */
+async function waitForQuietMachine() {
+  const cores = os.cpus().length;
+  const deadline = Date.now() + Number(args['quiet-wait'] ?? 180) * 1000;
+  while (os.loadavg()[0]! > cores / 2 && Date.now() < deadline) {
+    log(`  load average ${os.loadavg()[0]!.toFixed(2)} on ${cores} cores: waiting for a quieter machine …`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
 }
 
 function machine() {
