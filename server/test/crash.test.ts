@@ -1,31 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/create-db.ts';
-import { createTestDatabase, DIALECTS } from './test-app.ts';
+import { apiToken, sleep, startServer, stopAll, testDatabase } from './server-process.ts';
+import { DIALECTS } from './test-app.ts';
 
 /**
  * The real server process, over real HTTP on loopback: an acknowledged creation (201) survives SIGKILL
  * with its outbox event, and SIGTERM lets the request in flight finish.
  */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ADMIN = { email: 'admin@crash.test', password: 'crash-test-password' };
 const CLIENTS = 8;
 const LOAD_MS = 1_500;
 
-const running = new Set<ChildProcess>();
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const child of running) child.kill('SIGKILL');
-  running.clear();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+afterEach(stopAll);
 
 describe.each(DIALECTS)('the server process on %s', (dialect) => {
   it(
@@ -160,70 +146,6 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
   );
 });
 
-interface Server {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-async function testDatabase(dialect: (typeof DIALECTS)[number]) {
-  const target = await createTestDatabase(dialect);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-crash-'));
-  cleanups.push(async () => {
-    await target.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { url: target.url, dataDir };
-}
-
-/** Starts `node --import tsx server/src/main.ts` on a free loopback port and waits until it is ready. */
-async function startServer({ url: databaseUrl, dataDir }: { url: string; dataDir: string }): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      VIGIE_ADMIN_EMAIL: ADMIN.email,
-      VIGIE_ADMIN_PASSWORD: ADMIN.password,
-      VIGIE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      resolve([code, signal]);
-    }),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The server exited before it was ready:\n${output}`);
-    const ready = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { child, base, exited };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`The server was not ready within 60 s:\n${output}`);
-}
-
-async function apiToken(base: string): Promise<string> {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('vigie_session='))!.split(';')[0]!;
-  const token = await fetch(`${base}/api/v1/api-tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crash test' }) });
-  expect(token.status).toBe(201);
-  return ((await token.json()) as { token: string }).token;
-}
-
 async function createOrganization(base: string, token: string): Promise<number> {
   const res = await fetch(`${base}/api/v1/organizations`, {
     method: 'POST',
@@ -232,20 +154,4 @@ async function createOrganization(base: string, token: string): Promise<number> 
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: number }).id;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
