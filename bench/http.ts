@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { incidentText, int, pick, rng, SEARCH_QUERIES } from './data.ts';
@@ -36,6 +37,8 @@ export interface ScenarioResult {
   itemsPerAnswer?: number;
   /** The measured window on the monotonic clock, in µs, to cut a CPU profile to it. */
   windowUs: [number, number];
+  /** 1-minute load average at the end of the scenario: other processes share the machine. */
+  loadAverage: number;
 }
 
 export interface ScenarioContext {
@@ -194,6 +197,7 @@ export async function runScenario(server: Server, token: string, name: ScenarioN
     peakRssMb,
     itemsPerAnswer,
     windowUs,
+    loadAverage: os.loadavg()[0]!,
   };
 }
 
