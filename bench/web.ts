@@ -12,7 +12,8 @@
  * The database is the bench's own loader output (bench/load.ts, through the domain layer), kept in
  * bench/.tmp/web/; `npm run bench`'s cached bench/.tmp/sqlite-loaded.db is reused when present.
  * Options (after `npm run bench:web --`): --runs=N (default 7), --reload (load a fresh database),
- * --quiet-wait=S (wait up to S seconds, default 180, for the load average to drop under half the cores).
+ * --quiet-wait=S (wait up to S seconds, default 180, for the load average to drop under half the cores),
+ * --rerender (write the section again from the last run's figures, kept in bench/.tmp/web/).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +31,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const TMP = path.join(ROOT, 'bench/.tmp/web');
 const LOADED = path.join(TMP, 'loaded-100k.db');
 const RUN_DB = path.join(TMP, 'run.db');
+const LAST = path.join(TMP, 'last-results.json');
 const SHARED_CACHE = path.join(ROOT, 'bench/.tmp/sqlite-loaded.db');
 const RESULTS = path.join(ROOT, 'bench/RESULTS.md');
 const START = '<!-- web:start -->';
@@ -54,6 +56,11 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 
 async function main() {
+  if (args.rerender) {
+    // Only the text changed: the section again from the last run's figures.
+    writeSection(renderSection(JSON.parse(fs.readFileSync(LAST, 'utf8')) as WebResults));
+    return;
+  }
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
   fs.mkdirSync(TMP, { recursive: true });
   const source = await loadedDatabase();
@@ -120,6 +127,7 @@ async function main() {
     queue: { cold: stats(queue.cold), warm: stats(queue.warm), phases: medianPhases(queue.phases) },
     incident: { cold: stats(incident.cold), warm: stats(incident.warm), fromQueue: stats(incident.fromQueue), phases: medianPhases(incident.phases) },
   };
+  fs.writeFileSync(LAST, JSON.stringify(results, null, 2));
   writeSection(renderSection(results));
   console.log(`\n${renderSection(results)}`);
 }
@@ -402,6 +410,13 @@ function encodings(f: FirstScreen): string {
 /** What was done for these figures, and, for a target missed, why and what would reach it. */
 function notes(r: WebResults): string[] {
   const missed: string[] = [];
+  if (r.queue.cold.median <= TARGETS.queueMs && r.queue.cold.median > 0.8 * TARGETS.queueMs) {
+    missed.push(
+      `- **Queue, cold cache (${ms(r.queue.cold.median)}).** Within the target, but close to it: on this 2-core machine shared with other work,` +
+        ` a first-ever visit goes past 1 s when the load rises (range ${ms(r.queue.cold.min)} – ${ms(r.queue.cold.max)}). Rows of plain elements, as the` +
+        ' timeline now is, and asking for the first page together with `/me` would give it a margin.',
+    );
+  }
   if (r.queue.cold.median > TARGETS.queueMs) {
     missed.push(
       `- **Queue, cold cache (${ms(r.queue.cold.median)} > ${TARGETS.queueMs} ms).** Met with the browser cache warm (${ms(r.queue.warm.median)}), the usual case for an agent:` +
