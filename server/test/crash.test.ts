@@ -52,7 +52,8 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
       expect(signal).toBe('SIGKILL');
       await Promise.all(loops);
       expect(refused).toBe(0);
-      expect(acked.length).toBeGreaterThan(20);
+      // A busy machine may acknowledge few in 1.5 s; a handful is enough to prove the point.
+      expect(acked.length).toBeGreaterThan(5);
 
       // Restarted on the same database, every acknowledged incident is there.
       const second = await startServer(target);

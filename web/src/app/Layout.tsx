@@ -16,9 +16,14 @@ function navFor(me: Me, t: (k: string) => string): NavItem[] {
   const items = [
     { href: '/console', label: t('nav.queue') },
     { href: '/console/call', label: t('nav.logCall') },
+    { href: '/console/reports/sla', label: t('nav.slaReport') },
   ];
   if (me.role === 'admin' || me.role === 'manager') {
-    items.push({ href: '/admin/teams', label: t('nav.teams') });
+    items.push(
+      { href: '/admin/teams', label: t('nav.teams') },
+      { href: '/admin/calendars', label: t('nav.calendars') },
+      { href: '/admin/sla', label: t('nav.slaPolicies') },
+    );
   }
   if (me.role === 'admin') {
     items.push(

@@ -12,11 +12,13 @@ const QueuePage = lazyPage(() => import('../features/console/QueuePage.tsx'));
 const ConsoleIncident = lazyPage(() => import('../features/console/ConsoleIncident.tsx'));
 const LogCallPage = lazyPage(() => import('../features/console/LogCallPage.tsx'));
 const AdminPage = lazyPage(() => import('../features/admin/AdminPage.tsx'));
+const SlaReportPage = lazyPage(() => import('../features/console/SlaReportPage.tsx'));
 
 // A page opened by its address starts downloading now, while /me is asked, rather than after it.
 const BY_ADDRESS: [RegExp, { preload(): void }][] = [
   [/^\/console\/incidents\//, ConsoleIncident],
   [/^\/console\/call$/, LogCallPage],
+  [/^\/console\/reports\/sla$/, SlaReportPage],
   [/^\/console\/?$/, QueuePage],
   [/^\/admin\//, AdminPage],
   [/^\/portal\/incidents\//, PortalIncident],
@@ -54,6 +56,7 @@ export function Routes() {
             <>
               <Route path="/console">{() => <QueuePage me={me.data!} />}</Route>
               <Route path="/console/call">{() => <LogCallPage me={me.data!} />}</Route>
+              <Route path="/console/reports/sla">{() => <SlaReportPage me={me.data!} />}</Route>
               <Route path="/console/incidents/:id">{(p) => <ConsoleIncident id={p.id} me={me.data!} />}</Route>
               <Route path="/admin/:section">{(p) => <AdminPage section={p.section} me={me.data!} />}</Route>
             </>

@@ -1,20 +1,22 @@
 import { Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../auth/session.ts';
+import { CalendarsSection } from './CalendarsSection.tsx';
 import { OrganizationsSection } from './OrganizationsSection.tsx';
+import { SlaPoliciesSection } from './SlaPoliciesSection.tsx';
 import { PeopleSection } from './PeopleSection.tsx';
 import { TeamsSection } from './TeamsSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 
-export type Section = 'organizations' | 'people' | 'users' | 'teams';
+export type Section = 'organizations' | 'people' | 'users' | 'teams' | 'calendars' | 'sla';
 
 /** Which admin sections a role may open; the API enforces the same rules. */
 export function sectionsFor(role: Me['role']): Section[] {
   switch (role) {
     case 'admin':
-      return ['organizations', 'people', 'users', 'teams'];
+      return ['organizations', 'people', 'users', 'teams', 'calendars', 'sla'];
     case 'manager':
-      return ['teams', 'people'];
+      return ['teams', 'people', 'calendars', 'sla'];
     case 'agent':
       return ['people'];
     case 'requester':
@@ -42,5 +44,9 @@ export default function AdminPage({ section, me }: { section: string; me: Me }) 
       return <UsersSection me={me} />;
     case 'teams':
       return <TeamsSection />;
+    case 'calendars':
+      return <CalendarsSection />;
+    case 'sla':
+      return <SlaPoliciesSection />;
   }
 }

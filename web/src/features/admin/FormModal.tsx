@@ -18,6 +18,7 @@ export function FormModal({
   onSubmit,
   saving,
   generalError,
+  size = 'lg',
   children,
 }: {
   title: string;
@@ -25,6 +26,7 @@ export function FormModal({
   onSubmit: () => void;
   saving: boolean;
   generalError: string | null;
+  size?: string;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -44,7 +46,7 @@ export function FormModal({
   };
 
   return (
-    <Modal opened onClose={onClose} title={title} size="lg" closeButtonProps={{ 'aria-label': t('common.close') }} styles={{ content: readableDimmed }}>
+    <Modal opened onClose={onClose} title={title} size={size} closeButtonProps={{ 'aria-label': t('common.close') }} styles={{ content: readableDimmed }}>
       <form ref={formRef} onSubmit={submit} noValidate>
         <Stack>
           {generalError && (

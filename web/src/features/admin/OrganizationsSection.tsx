@@ -62,6 +62,7 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
     timezone: org?.timezone ?? defaultTimeZone(),
     maturityLevel: String(org?.maturityLevel ?? 1),
     autoCloseDays: org?.autoCloseDays ?? 7,
+    slaEnabled: org?.slaEnabled === true ? 'on' : org?.slaEnabled === false ? 'off' : 'auto',
   });
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const server = saveErrors(save.error, FIELDS, t);
@@ -89,6 +90,7 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
           timezone: values.timezone,
           maturityLevel: Number(values.maturityLevel),
           autoCloseDays: values.autoCloseDays,
+          slaEnabled: values.slaEnabled === 'auto' ? null : values.slaEnabled === 'on',
         },
       },
       {
@@ -155,6 +157,13 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
           onChange={(v) => set('autoCloseDays', typeof v === 'number' ? v : 0)}
           error={errors.autoCloseDays}
         />
+        <Select
+          label={t('admin.organizations.slaEnabled')}
+          allowDeselect={false}
+          value={values.slaEnabled}
+          onChange={(v) => v && set('slaEnabled', v as 'auto' | 'on' | 'off')}
+          data={(['auto', 'on', 'off'] as const).map((v) => ({ value: v, label: t(`admin.organizations.sla.${v}`) }))}
+        />
       </SimpleGrid>
       <Radio.Group
         label={t('admin.organizations.maturity')}
@@ -179,7 +188,7 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
 }
 
 /** IANA time zones with their current UTC offset, searchable by either; keeps a value the browser lacks. */
-function useTimeZoneOptions(current: string) {
+export function useTimeZoneOptions(current: string) {
   const all = useMemo(() => {
     const zones = Intl.supportedValuesOf('timeZone');
     if (!zones.includes('UTC')) zones.unshift('UTC');
@@ -199,6 +208,6 @@ function offsetOf(zone: string): string {
   }
 }
 
-function defaultTimeZone(): string {
+export function defaultTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
