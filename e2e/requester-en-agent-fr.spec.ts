@@ -40,5 +40,6 @@ test('an English requester on a phone reports an incident; a French agent handle
     },
   );
   expect(result.ref).toMatch(/^I-\d{6}$/);
-  console.info(`${result.ref}: in the open queue after ${result.seenAfter} ms, reply on the portal after ${result.replySeenAfter} ms`);
+  const others = Object.entries(result.latencies).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  console.info(`${result.ref}: in the open queue after ${result.seenAfter} ms, reply on the portal after ${result.replySeenAfter} ms; ${others}`);
 });

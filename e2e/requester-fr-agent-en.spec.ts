@@ -38,5 +38,6 @@ test('a French requester on a phone reports an incident; an English agent handle
     },
   );
   expect(result.ref).toMatch(/^I-\d{6}$/);
-  console.info(`${result.ref}: in the open queue after ${result.seenAfter} ms, reply on the portal after ${result.replySeenAfter} ms`);
+  const others = Object.entries(result.latencies).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  console.info(`${result.ref}: in the open queue after ${result.seenAfter} ms, reply on the portal after ${result.replySeenAfter} ms; ${others}`);
 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DESKTOP, PHONE, signIn } from './browser.ts';
@@ -123,6 +126,12 @@ export async function reportAndResolveJourney(
   const rw = who.requester.words;
   const aw = who.agent.words;
   const contexts: BrowserContext[] = [];
+  const latencies: Record<string, number> = {};
+  /** Awaits a live arrival and records how long after `since` (default: now) it showed. */
+  const live = async (what: string, arrival: Promise<void>, since = Date.now()) => {
+    await arrival;
+    latencies[what] = Date.now() - since;
+  };
   try {
     const requesterCtx = await browser.newContext({ ...PHONE, locale: rw.locale });
     const agentCtx = await browser.newContext({ ...DESKTOP, locale: aw.locale });
@@ -184,8 +193,8 @@ export async function reportAndResolveJourney(
     await expectText(note, aw.internalBadge);
 
     // The agent resolves with a code and a text; the requester sees the resolution live, never the note.
-    await resolve(agent, aw, texts.resolution);
-    await visible(requester.getByRole('alert').filter({ hasText: rw.resolvedBanner }), LIVE_MS + 1_000);
+    const resolved = await resolve(agent, aw, texts.resolution);
+    await live('resolution on the portal', visible(requester.getByRole('alert').filter({ hasText: rw.resolvedBanner }), STEP_MS), resolved);
     await expectText(requester.getByRole('alert').filter({ hasText: rw.resolvedBanner }), texts.resolution);
     await expectNoText(requester, texts.note);
 
@@ -194,26 +203,43 @@ export async function reportAndResolveJourney(
       await requester.getByRole('button', { name: rw.notFixed }).click();
       await requester.getByLabel(rw.notFixedWhy).fill(texts.notFixed);
       await requester.getByRole('button', { name: rw.reopen }).click();
+      const reopened = Date.now();
       await visible(requester.getByText(rw.status.in_progress, { exact: true }).first());
-      await visible(agent.getByRole('list').getByText(texts.notFixed), LIVE_MS + 1_000);
-      await visible(agent.getByTestId('transition-resolved'), LIVE_MS + 1_000);
-      await resolve(agent, aw, texts.resolution2);
-      await visible(requester.getByRole('alert').filter({ hasText: texts.resolution2 }), LIVE_MS + 1_000);
+      await live('reopening in the console', visible(agent.getByRole('list').getByText(texts.notFixed), STEP_MS), reopened);
+      await visible(agent.getByTestId('transition-resolved'));
+      const resolvedAgain = await resolve(agent, aw, texts.resolution2);
+      await live('second resolution on the portal', visible(requester.getByRole('alert').filter({ hasText: texts.resolution2 }), STEP_MS), resolvedAgain);
     }
 
     // The requester confirms: the incident is closed, on both pages.
     await requester.getByRole('button', { name: rw.confirm }).click();
+    const confirmed = Date.now();
     await visible(requester.getByText(rw.closedNotice));
     await visible(requester.getByText(rw.status.closed, { exact: true }).first());
-    await visible(agent.locator('header').getByText(aw.status.closed, { exact: true }), LIVE_MS + 1_000);
+    await live('closing in the console', visible(agent.locator('header').getByText(aw.status.closed, { exact: true }), STEP_MS), confirmed);
     await expectNoText(requester, texts.note);
+
+    // The issue's 2 s bar is asserted on the two arrivals above; the others are bounded by STEP_MS and reported.
+    const slow = Object.entries(latencies).filter(([, ms]) => ms > LIVE_MS);
+    if (slow.length) console.warn(`live updates slower than ${LIVE_MS} ms: ${slow.map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 
     // Neither page was reloaded: everything above arrived over the live connection.
     for (const page of [requester, agent]) expect(await page.evaluate(() => (window as { __noReload?: boolean }).__noReload)).toBe(true);
-    return { ref: ref!, seenAfter, replySeenAfter };
+    return { ref: ref!, seenAfter, replySeenAfter, latencies };
+  } catch (e) {
+    await saveFailureScreenshots(contexts);
+    throw e;
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
   }
+}
+
+/** On a failure, what each page showed, for the CI log to point at. */
+async function saveFailureScreenshots(contexts: BrowserContext[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-e2e-failure-'));
+  const pages = contexts.flatMap((c) => c.pages());
+  await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(dir, `page-${i + 1}.png`), fullPage: true }).catch(() => undefined)));
+  console.error(`journey failed; screenshots of its ${pages.length} pages in ${dir}`);
 }
 
 /** Opens the resolve dialog, picks "fixed", writes the resolution and submits. */
@@ -225,8 +251,10 @@ async function resolve(agent: Page, words: Words, text: string) {
   await agent.getByRole('option', { name: words.fixed, exact: true }).click();
   await dialog.getByRole('textbox', { name: words.resolution }).and(dialog.locator('textarea')).fill(text);
   await dialog.getByRole('button', { name: words.resolveSubmit, exact: true }).click();
+  const submitted = Date.now();
   await dialog.waitFor({ state: 'hidden' });
   await visible(agent.locator('header').getByText(words.status.resolved, { exact: true }));
+  return submitted;
 }
 
 /** Waits until the locator is visible (bounded). */
