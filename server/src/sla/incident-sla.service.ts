@@ -3,7 +3,7 @@ import type { Trx } from '../db/database.ts';
 import { type IncidentRow, updateIncident } from '../incidents/incident.repository.ts';
 import { businessClockFor } from './business-clock.ts';
 import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
-import { computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
+import { type BusinessClock, computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 
 const NO_DUE = '9999-12-31T23:59:59.999Z';
@@ -13,14 +13,15 @@ const NO_DUE = '9999-12-31T23:59:59.999Z';
  * policy applies, pauses entered or left, deadlines (recomputed from `reportedAt`, keeping paused time),
  * and the next instant the escalation worker must look at it. `ownedNow` records the first ownership (TTO met).
  */
-export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, opts: { ownedNow?: boolean } = {}): Promise<IncidentRow> {
-  const org = await getOrganization(trx, row.org_id);
+export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, opts: { ownedNow?: boolean; lookups?: SlaLookups } = {}): Promise<IncidentRow> {
+  const lookups = opts.lookups ?? new SlaLookups(trx);
+  const org = await lookups.organization(row.org_id);
   if (!org) return row;
   const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
-  const policy = applies ? selectPolicy((await candidatePolicies(trx, row.org_id)).map(toSlaPolicy), { orgId: row.org_id, serviceId: row.service_id }) : null;
+  const policy = applies ? selectPolicy(await lookups.policies(row.org_id), { orgId: row.org_id, serviceId: row.service_id }) : null;
   if (!policy && row.sla_policy_id === null) return row;
 
-  const clock = policy ? await businessClockFor(trx, policy.calendarId) : null;
+  const clock = policy ? await lookups.clock(policy.calendarId) : null;
   const status = row.status as IncidentStatus;
   const reason = row.pending_reason as PendingReason | null;
   let pausedMinutes = row.sla_paused_minutes;
@@ -51,7 +52,7 @@ export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, 
   const state: SlaState = { ...deadlines, ttoMetAt, pausedMinutes, pausedSince, flags };
   const open = status !== 'resolved' && status !== 'closed';
   const next = nextCheckAt(state, facts.resolvedAt);
-  return updateIncident(trx, row.id, {
+  const values = {
     sla_policy_id: deadlines.slaPolicyId,
     tto_due_at: iso(deadlines.ttoDueAt),
     ttr_due_at: iso(deadlines.ttrDueAt),
@@ -66,7 +67,40 @@ export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, 
     ttr_breached: flags.ttr_breached ? 1 : 0,
     sla_next_check_at: iso(next),
     ttr_due_sort: open && deadlines.ttrDueAt ? deadlines.ttrDueAt.toISOString() : NO_DUE,
-  });
+  };
+  // Most recomputes change nothing: skip the write then.
+  if ((Object.keys(values) as (keyof typeof values)[]).every((k) => row[k] === values[k])) return row;
+  return updateIncident(trx, row.id, values);
+}
+
+/**
+ * What refreshing an incident's SLA reads (its organization, the candidate policies, the calendar), read once
+ * per use: a batch such as a recompute shares one instance across thousands of incidents.
+ */
+export class SlaLookups {
+  private readonly orgs = new Map<number, Promise<Awaited<ReturnType<typeof getOrganization>>>>();
+  private readonly policiesByOrg = new Map<number, Promise<ReturnType<typeof toSlaPolicy>[]>>();
+  private readonly clocks = new Map<number, Promise<BusinessClock>>();
+
+  constructor(private readonly trx: Trx) {}
+
+  organization(id: number) {
+    let org = this.orgs.get(id);
+    if (!org) this.orgs.set(id, (org = getOrganization(this.trx, id)));
+    return org;
+  }
+
+  policies(orgId: number) {
+    let p = this.policiesByOrg.get(orgId);
+    if (!p) this.policiesByOrg.set(orgId, (p = candidatePolicies(this.trx, orgId).then((rows) => rows.map(toSlaPolicy))));
+    return p;
+  }
+
+  clock(calendarId: number) {
+    let c = this.clocks.get(calendarId);
+    if (!c) this.clocks.set(calendarId, (c = businessClockFor(this.trx, calendarId)));
+    return c;
+  }
 }
 
 export function currentFlags(row: Pick<IncidentRow, 'tto_warned' | 'tto_breached' | 'ttr_warned' | 'ttr_breached'>): Record<Escalation, boolean> {

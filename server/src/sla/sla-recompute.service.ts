@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { openIncidentsAfter } from '../incidents/incident.repository.ts';
 import { type Actor, MANAGERS, requireRole } from '../tenancy/scope.ts';
-import { refreshIncidentSla } from './incident-sla.service.ts';
+import { refreshIncidentSla, SlaLookups } from './incident-sla.service.ts';
 
 const BATCH = 1000;
 
@@ -18,7 +18,8 @@ export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ 
   for (;;) {
     const done = await ctx.db.transaction().execute(async (trx) => {
       const rows = await openIncidentsAfter(trx, afterId, BATCH);
-      for (const row of rows) await refreshIncidentSla(trx, row, now);
+      const lookups = new SlaLookups(trx);
+      for (const row of rows) await refreshIncidentSla(trx, row, now, { lookups });
       return rows;
     });
     recomputed += done.length;
