@@ -234,3 +234,8 @@ export function openIncidentsAfter(db: Executor, afterId: number, limit: number)
     .limit(limit)
     .execute();
 }
+
+/** Writes SLA columns without reading the row back (batch recomputes). */
+export async function updateSlaColumns(db: Executor, id: number, values: Omit<Updateable<IncidentTable>, 'search_vector'>) {
+  await db.updateTable('incidents').set(values).where('id', '=', id).execute();
+}

@@ -1,6 +1,6 @@
 import type { IncidentStatus, PendingReason } from '../../../contract/incidents.ts';
 import type { Trx } from '../db/database.ts';
-import { type IncidentRow, updateIncident } from '../incidents/incident.repository.ts';
+import { type IncidentRow, updateIncident, updateSlaColumns } from '../incidents/incident.repository.ts';
 import { businessClockFor } from './business-clock.ts';
 import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
 import { type BusinessClock, computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
@@ -70,6 +70,11 @@ export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, 
   };
   // Most recomputes change nothing: skip the write then.
   if ((Object.keys(values) as (keyof typeof values)[]).every((k) => row[k] === values[k])) return row;
+  // A batch does not need the row back: a plain UPDATE spares reading 40 columns per incident.
+  if (opts.lookups) {
+    await updateSlaColumns(trx, row.id, values);
+    return { ...row, ...values };
+  }
   return updateIncident(trx, row.id, values);
 }
 
