@@ -75,18 +75,28 @@ export async function listCalendars(ctx: Ctx, actor: Actor, query: z.infer<typeo
 export async function calendarDeadline(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof DeadlineBody>) {
   requireRole(actor, ...STAFF);
   const cal = await compiledCalendar(ctx.db, id);
-  return { deadline: cal.deadline(new Date(input.start), input.minutes).toISOString() };
+  return { deadline: withinReach('minutes', () => cal.deadline(new Date(input.start), input.minutes)).toISOString() };
 }
 
 export async function calendarBusinessMinutes(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof BusinessMinutesBody>) {
   requireRole(actor, ...STAFF);
   const cal = await compiledCalendar(ctx.db, id);
-  return { minutes: cal.businessMinutes(new Date(input.from), new Date(input.to)) };
+  return { minutes: withinReach('to', () => cal.businessMinutes(new Date(input.from), new Date(input.to))) };
 }
 
 function assertValid(spec: CalendarSpec) {
   const errors = validateCalendar(spec);
   if (errors.length > 0) throw AppError.validation(errors, 'The calendar is not valid');
+}
+
+/** Business-time arithmetic refuses spans of more than 30 years: a field error, not a server fault. */
+function withinReach<T>(path: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof RangeError) throw AppError.validation([{ path, message: err.message }]);
+    throw err;
+  }
 }
 
 function sortHours(hours: CalendarSpec['hours']) {

@@ -4,7 +4,7 @@ import { AppError } from '../http/errors.ts';
 import { CompiledCalendar } from './business-time.ts';
 import type { BusinessClock } from './sla-rules.ts';
 
-// Compiled calendars, kept while the calendar is unchanged (its updated_at is part of the key).
+// Compiled calendars, keyed by their content: a change (on any node, at any clock) compiles afresh.
 const compiled = new Map<string, CompiledCalendar>();
 const MAX_CACHED = 200;
 
@@ -12,7 +12,7 @@ const MAX_CACHED = 200;
 export async function compiledCalendar(db: Executor, calendarId: number): Promise<CompiledCalendar> {
   const row = await getCalendar(db, calendarId);
   if (!row) throw AppError.notFound('Calendar');
-  const key = `${row.id}@${row.updated_at}`;
+  const key = `${row.timezone}\n${row.hours}\n${row.holidays}`;
   let cal = compiled.get(key);
   if (!cal) {
     cal = new CompiledCalendar(specOf(row));

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
-import { DIALECTS, startTestApp, type TestApp } from '../test-app.ts';
+import { DIALECTS, startTestApp, type TestApp, testClock } from '../test-app.ts';
 
 describe.each(DIALECTS)('calendars API on %s', (dialect) => {
   let t: TestApp;
   let f: ReturnType<typeof factories>;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    t = await startTestApp(dialect, { clock: testClock() }); // a still clock: changes share one updatedAt
     f = factories(t);
   });
   afterAll(() => t?.close());
@@ -54,6 +54,36 @@ describe.each(DIALECTS)('calendars API on %s', (dialect) => {
     const bad = await f.admin.patch(`/api/v1/calendars/${patch.body.id}`, { hours: [] });
     expect(bad.status).toBe(422);
     expect((await f.admin.post('/api/v1/calendars/999999/deadline', { start: '2026-03-02T08:00:00Z', minutes: 1 })).status).toBe(404);
+  });
+
+  it('uses a changed calendar at once, lists by state, and refuses spans beyond reach with a field error', async () => {
+    const created = await f.admin.post('/api/v1/calendars', { name: 'Paris', timezone: 'Europe/Paris', hours: weekdays, holidays: [] });
+    const id = created.body.id;
+    const ask = () => f.admin.post(`/api/v1/calendars/${id}/deadline`, { start: '2026-03-02T09:00:00+01:00', minutes: 240 });
+    expect((await ask()).body).toEqual({ deadline: '2026-03-02T13:00:00.000Z' }); // 09–12 then 13–14 Paris
+    const changed = await f.admin.patch(`/api/v1/calendars/${id}`, { hours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '08:00', end: '18:00' })) });
+    expect(changed.body.updatedAt).toBe(created.body.updatedAt);
+    expect((await ask()).body).toEqual({ deadline: '2026-03-02T12:00:00.000Z' });
+
+    // Zero minutes from a Saturday is Monday's opening; instants come back in UTC.
+    const opening = await f.admin.post(`/api/v1/calendars/${id}/deadline`, { start: '2026-03-07T12:00:00+01:00', minutes: 0 });
+    expect(opening.body).toEqual({ deadline: '2026-03-09T07:00:00.000Z' });
+    const week = await f.admin.post(`/api/v1/calendars/${id}/business-minutes`, { from: '2026-03-02T00:00:00+01:00', to: '2026-03-09T00:00:00+01:00' });
+    expect(week.body).toEqual({ minutes: 5 * 600 });
+
+    const far = await f.admin.post(`/api/v1/calendars/${id}/deadline`, { start: '2026-03-02T08:00:00Z', minutes: 5_000_000 });
+    expect(far.status).toBe(422);
+    expect(far.body.errors.map((e: { path: string }) => e.path)).toEqual(['minutes']);
+    const span = await f.admin.post(`/api/v1/calendars/${id}/business-minutes`, { from: '1990-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' });
+    expect(span.status).toBe(422);
+    expect((await ask()).status).toBe(200);
+
+    await f.admin.delete(`/api/v1/calendars/${id}`);
+    const inactive = await f.admin.get('/api/v1/calendars?active=false');
+    expect(inactive.body.items.map((c: { id: number }) => c.id)).toContain(id);
+    expect((await f.admin.get('/api/v1/calendars?active=true')).body.items.map((c: { id: number }) => c.id)).not.toContain(id);
+    const back = await f.admin.patch(`/api/v1/calendars/${id}`, { active: true });
+    expect(back.body.active).toBe(true);
   });
 
   it('lets staff read and managers write; agents cannot write', async () => {
