@@ -25,6 +25,7 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
   searchable,
   filters = {},
   extraFilters,
+  actions,
   columns,
   rowName,
   canCreate = true,
@@ -39,6 +40,8 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
   searchable: boolean;
   filters?: ListFilters;
   extraFilters?: ReactNode;
+  /** Section-wide actions, beside the "new" button. */
+  actions?: ReactNode;
   columns: Column<T>[];
   rowName: (row: T) => string;
   canCreate?: boolean;
@@ -68,7 +71,10 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
         <Title order={1} size="h2">
           {title}
         </Title>
-        {canCreate && <Button onClick={onCreate}>{createLabel}</Button>}
+        <Group gap="sm">
+          {actions}
+          {canCreate && <Button onClick={onCreate}>{createLabel}</Button>}
+        </Group>
       </Group>
 
       <Group align="flex-end" gap="sm" role="search" aria-label={t('admin.filters')}>

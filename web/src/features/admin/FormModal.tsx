@@ -112,9 +112,19 @@ const API_MESSAGES: Record<string, string> = {
   'This organization is deactivated': 'admin.errors.orgInactive',
   'Unknown organization': 'admin.errors.unknownOrg',
   'Invalid email address': 'admin.errors.email',
+  'At least one working interval is needed': 'admin.errors.hoursNeeded',
+  'HH:MM, 00:00 to 23:59': 'admin.errors.startTime',
+  'HH:MM, 00:01 to 24:00': 'admin.errors.endTime',
+  'Must be after the start': 'admin.errors.endAfterStart',
+  'A date YYYY-MM-DD': 'admin.errors.date',
+  'Unknown or deactivated calendar': 'admin.errors.calendar',
+  'Unknown service': 'admin.errors.unknownService',
+  'One target per priority': 'admin.errors.onePerPriority',
+  'Time to own cannot exceed time to resolve': 'admin.errors.ttoAfterTtr',
 };
 
-function translateApiMessage(field: string, message: string, t: TFunction): string {
+/** An API field message in the user's language, when it is one the API is known to send. */
+export function translateApiMessage(field: string, message: string, t: TFunction): string {
   // 409 duplicates: say what is taken.
   if (message === 'Already used' && (field === 'code' || field === 'email')) return t(`admin.errors.${field}Taken`);
   const key = API_MESSAGES[message];

@@ -6,7 +6,7 @@ import { type Organization, useSave } from './api.ts';
 import { DirectoryList } from './DirectoryList.tsx';
 import { check, compact, type FieldErrors, FormModal, saveErrors } from './FormModal.tsx';
 
-const FIELDS = ['name', 'code', 'locale', 'timezone', 'maturityLevel', 'autoCloseDays'] as const;
+const FIELDS = ['name', 'code', 'locale', 'timezone', 'maturityLevel', 'autoCloseDays', 'slaEnabled'] as const;
 const LEVELS = ['1', '2', '3', '4'] as const;
 
 /** Client organizations: language, time zone and maturity level (admins only). */
@@ -159,10 +159,12 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
         />
         <Select
           label={t('admin.organizations.slaEnabled')}
+          description={t(slaApplies(values.slaEnabled, Number(values.maturityLevel)) ? 'admin.organizations.slaNowOn' : 'admin.organizations.slaNowOff')}
           allowDeselect={false}
           value={values.slaEnabled}
           onChange={(v) => v && set('slaEnabled', v as 'auto' | 'on' | 'off')}
           data={(['auto', 'on', 'off'] as const).map((v) => ({ value: v, label: t(`admin.organizations.sla.${v}`) }))}
+          error={errors.slaEnabled}
         />
       </SimpleGrid>
       <Radio.Group
@@ -185,6 +187,11 @@ function OrganizationForm({ org, onClose }: { org: Organization | null; onClose:
       </Radio.Group>
     </FormModal>
   );
+}
+
+/** SLAs apply from maturity level 2, unless the organization forces them on or off. */
+function slaApplies(choice: string, maturityLevel: number): boolean {
+  return choice === 'auto' ? maturityLevel >= 2 : choice === 'on';
 }
 
 /** IANA time zones with their current UTC offset, searchable by either; keeps a value the browser lacks. */

@@ -16,6 +16,7 @@ export function useOrganizationNames() {
 export function OrganizationSelect({
   label,
   description,
+  placeholder,
   required,
   disabled,
   value,
@@ -24,6 +25,8 @@ export function OrganizationSelect({
 }: {
   label: string;
   description?: string;
+  /** Shown while none is chosen (default: "Choose an organization"). */
+  placeholder?: string;
   required?: boolean;
   disabled?: boolean;
   value: string | null;
@@ -40,8 +43,9 @@ export function OrganizationSelect({
       disabled={disabled}
       searchable
       clearable={!required}
+      clearButtonProps={{ 'aria-label': t('admin.clearField', { field: label }) }}
       nothingFoundMessage={t('admin.nothingFound')}
-      placeholder={t('admin.chooseOrganization')}
+      placeholder={placeholder ?? t('admin.chooseOrganization')}
       value={value}
       onChange={onChange}
       data={data}
@@ -72,6 +76,7 @@ export function OrganizationMultiSelect({
       description={description}
       searchable
       clearable
+      clearButtonProps={{ 'aria-label': t('admin.clearField', { field: label }) }}
       hidePickedOptions
       nothingFoundMessage={t('admin.nothingFound')}
       placeholder={value.length === 0 ? t('admin.users.allOrganizations') : undefined}
