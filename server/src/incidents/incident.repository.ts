@@ -1,6 +1,6 @@
 import { CompiledQuery, type Insertable, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { IncidentListQuery, IncidentSort } from '../../../contract/incidents.ts';
-import type { DB, Executor, IncidentTable } from '../db/database.ts';
+import type { DB, Executor, IncidentTable, Trx } from '../db/database.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { foldText, searchTerms } from '../lib/text.ts';
 import { type Actor, visibleIncidents } from '../tenancy/scope.ts';
@@ -223,16 +223,28 @@ export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: s
     .execute();
 }
 
-/** Open incidents after an id, in id order, for batch jobs. */
-export function openIncidentsAfter(db: Executor, afterId: number, limit: number) {
-  return db
+const OPEN = ['new', 'assigned', 'in_progress', 'pending'] as const;
+
+/** Ids of the open incidents, in id order, for batch jobs to split into ranges. */
+export async function openIncidentIds(db: Executor): Promise<number[]> {
+  const rows = await db.selectFrom('incidents').select('id').where('status', 'in', OPEN).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * What computing the SLA state of open incidents with ids in [from, to] reads, the rows locked on PostgreSQL
+ * until the transaction ends: a batch that rewrites them must not overwrite a concurrent change with values
+ * computed from the state before it.
+ */
+export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number): Promise<SlaFacts[]> {
+  const q = trx
     .selectFrom('incidents')
-    .select(COLUMNS)
-    .where('incidents.id', '>', afterId)
-    .where('incidents.status', 'in', ['new', 'assigned', 'in_progress', 'pending'])
-    .orderBy('incidents.id')
-    .limit(limit)
-    .execute();
+    .select(SLA_FACTS)
+    .where('incidents.id', '>=', from)
+    .where('incidents.id', '<=', to)
+    .where('incidents.status', 'in', OPEN)
+    .orderBy('incidents.id');
+  return (isPostgres(trx) ? q.forUpdate() : q).execute();
 }
 
 /** An incident's SLA state as stored: what a recompute writes. */
@@ -246,7 +258,11 @@ const SLA_COLUMN_TYPES = {
 } as const;
 
 const SLA_COLUMNS = Object.keys(SLA_COLUMN_TYPES) as (keyof SlaColumns)[];
+const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'pending_reason', 'reported_at', 'resolved_at', ...SLA_COLUMNS] as const;
 const SQLITE_UPDATE_SLA = `update incidents set ${SLA_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`;
+
+/** An incident's SLA state and the facts it is computed from (a batch reads only these). */
+export type SlaFacts = Pick<IncidentRow, (typeof SLA_FACTS)[number]>;
 
 /**
  * Writes the SLA columns of many incidents (batch recomputes). PostgreSQL gets one statement with the rows as

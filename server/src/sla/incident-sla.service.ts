@@ -1,6 +1,6 @@
 import type { IncidentStatus, PendingReason } from '../../../contract/incidents.ts';
 import type { Trx } from '../db/database.ts';
-import { type IncidentRow, type SlaColumns, updateIncident } from '../incidents/incident.repository.ts';
+import { type IncidentRow, type SlaColumns, type SlaFacts, updateIncident } from '../incidents/incident.repository.ts';
 import { businessClockFor } from './business-clock.ts';
 import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
 import { type BusinessClock, computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
@@ -22,7 +22,7 @@ export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, 
  * The SLA columns an incident should have now, or null when they are already right; reads through
  * `lookups` so that a batch (a recompute) reads each organization, policy set and calendar once.
  */
-export async function slaColumnsFor(row: IncidentRow, now: Date, lookups: SlaLookups, opts: { ownedNow?: boolean } = {}): Promise<SlaColumns | null> {
+export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookups, opts: { ownedNow?: boolean } = {}): Promise<SlaColumns | null> {
   const org = await lookups.organization(row.org_id);
   if (!org) return null;
   const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });

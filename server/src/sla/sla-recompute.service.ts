@@ -1,35 +1,45 @@
 import type { Ctx } from '../context.ts';
-import { openIncidentsAfter, type SlaColumns, updateSlaColumnsMany } from '../incidents/incident.repository.ts';
+import { lockOpenIncidentsForSla, openIncidentIds, type SlaColumns, updateSlaColumnsMany } from '../incidents/incident.repository.ts';
 import { type Actor, MANAGERS, requireRole } from '../tenancy/scope.ts';
 import { SlaLookups, slaColumnsFor } from './incident-sla.service.ts';
 
 const BATCH = 1000;
+// Batches in flight: on PostgreSQL one batch's UPDATE runs in the server while the next is computed here;
+// SQLite has a single connection.
+const IN_FLIGHT = { sqlite: 1, postgres: 2 } as const;
 
 /**
  * Recomputes the SLA state of every open incident (after a change of policies or calendars): policy,
- * deadlines from reportedAt with paused time kept, and the next escalation check. One transaction per batch.
+ * deadlines from reportedAt with paused time kept, and the next escalation check. One transaction per batch
+ * of ids, its incidents locked while they are rewritten.
  * @returns how many incidents were recomputed
  */
 export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ recomputed: number }> {
   requireRole(actor, ...MANAGERS);
   const now = ctx.clock.now();
-  let afterId = 0;
+  const ids = await openIncidentIds(ctx.db);
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < ids.length; i += BATCH) ranges.push([ids[i]!, ids[Math.min(i + BATCH, ids.length) - 1]!]);
+  let next = 0;
   let recomputed = 0;
-  for (;;) {
-    const done = await ctx.db.transaction().execute(async (trx) => {
-      const rows = await openIncidentsAfter(trx, afterId, BATCH);
-      const lookups = new SlaLookups(trx);
-      const changed: (SlaColumns & { id: number })[] = [];
-      for (const row of rows) {
-        const values = await slaColumnsFor(row, now, lookups);
-        if (values) changed.push({ id: row.id, ...values });
-      }
-      // One statement per batch: a round trip per incident would dominate on PostgreSQL.
-      await updateSlaColumnsMany(trx, changed);
-      return rows;
-    });
-    recomputed += done.length;
-    if (done.length < BATCH) return { recomputed };
-    afterId = done[done.length - 1]!.id;
-  }
+  const worker = async () => {
+    while (next < ranges.length) {
+      const [from, to] = ranges[next++]!;
+      const done = await ctx.db.transaction().execute(async (trx) => {
+        const rows = await lockOpenIncidentsForSla(trx, from, to);
+        const lookups = new SlaLookups(trx);
+        const changed: (SlaColumns & { id: number })[] = [];
+        for (const row of rows) {
+          const values = await slaColumnsFor(row, now, lookups);
+          if (values) changed.push({ id: row.id, ...values });
+        }
+        // One statement per batch on PostgreSQL: a round trip per incident would dominate.
+        await updateSlaColumnsMany(trx, changed);
+        return rows.length;
+      });
+      recomputed += done;
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT[ctx.dialect] }, worker));
+  return { recomputed };
 }
