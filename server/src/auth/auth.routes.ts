@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiToken, CreateApiTokenBody, CreatedApiToken, LoginBody, Me } from '../../../contract/auth.ts';
 import { IdParams } from '../../../contract/common.ts';
 import type { Ctx } from '../context.ts';
-import { actorOf, SESSION_COOKIE } from '../http/authenticate.ts';
+import { actorOf, SESSION_COOKIE, setSessionCookie } from '../http/authenticate.ts';
 import { teamIdsOf } from '../teams/team.repository.ts';
 import { findUserById, toUser } from '../users/user.repository.ts';
 import { AppError } from '../http/errors.ts';
@@ -16,13 +16,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie', body: LoginBody, response: { 200: Me } },
       handler: async (request, reply) => {
         const { user, sessionToken, expiresAt } = await auth.login(ctx, { ...request.body, ip: request.ip });
-        reply.setCookie(SESSION_COOKIE, sessionToken, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: ctx.secureCookies,
-          expires: expiresAt,
-        });
+        setSessionCookie(ctx, reply, sessionToken, expiresAt);
         return toMe(toUser(user), await teamIdsOf(ctx.db, user.id));
       },
     });

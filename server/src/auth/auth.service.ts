@@ -30,10 +30,16 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
     throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
   }
   await repo.clearFailedLogins(ctx.db, email, since);
+  return { user, ...(await openSession(ctx, user.id)) };
+}
+
+/** Opens a session for a user whose identity was proven (password, single sign-on); the token goes in the cookie. */
+export async function openSession(ctx: Ctx, userId: number): Promise<{ sessionToken: string; expiresAt: Date }> {
+  const now = ctx.clock.now();
   const session = newSecret('vs');
   const expiresAt = new Date(now.getTime() + ctx.sessionDays * 86_400_000);
-  await repo.insertSession(ctx.db, { id: session.hash, userId: user.id, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
-  return { user, sessionToken: session.secret, expiresAt };
+  await repo.insertSession(ctx.db, { id: session.hash, userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+  return { sessionToken: session.secret, expiresAt };
 }
 
 export async function logout(ctx: Ctx, sessionToken: string) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/auth.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Actor } from '../tenancy/scope.ts';
@@ -36,4 +36,9 @@ export function registerAuthentication(app: FastifyInstance, ctx: Ctx): void {
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('auth.unauthenticated', 401, 'Sign in first.');
   return request.actor;
+}
+
+/** Sets the HttpOnly session cookie after a sign-in (password or single sign-on). */
+export function setSessionCookie(ctx: Ctx, reply: FastifyReply, sessionToken: string, expiresAt: Date): void {
+  reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.secureCookies, expires: expiresAt });
 }
