@@ -68,6 +68,9 @@ export function Layout({ me, children }: { me: Me; children: ReactNode }) {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{me.email}</Menu.Label>
+                <Menu.Item component={Link} href="/account">
+                  {t('nav.myAccount')}
+                </Menu.Item>
                 <Menu.Item onClick={() => logout.mutate()}>{t('nav.logout')}</Menu.Item>
               </Menu.Dropdown>
             </Menu>

@@ -13,6 +13,7 @@ const ConsoleIncident = lazyPage(() => import('../features/console/ConsoleIncide
 const LogCallPage = lazyPage(() => import('../features/console/LogCallPage.tsx'));
 const AdminPage = lazyPage(() => import('../features/admin/AdminPage.tsx'));
 const SlaReportPage = lazyPage(() => import('../features/console/SlaReportPage.tsx'));
+const AccountPage = lazyPage(() => import('../features/account/AccountPage.tsx'));
 
 // A page opened by its address starts downloading now, while /me is asked, rather than after it.
 const BY_ADDRESS: [RegExp, { preload(): void }][] = [
@@ -23,6 +24,7 @@ const BY_ADDRESS: [RegExp, { preload(): void }][] = [
   [/^\/admin\//, AdminPage],
   [/^\/portal\/incidents\//, PortalIncident],
   [/^\/portal\/?$/, PortalHome],
+  [/^\/account$/, AccountPage],
 ];
 BY_ADDRESS.find(([re]) => re.test(window.location.pathname))?.[1].preload();
 
@@ -52,6 +54,7 @@ export function Routes() {
           </Route>
           <Route path="/portal">{() => <PortalHome me={me.data!} />}</Route>
           <Route path="/portal/incidents/:id">{(p) => <PortalIncident id={p.id} me={me.data!} />}</Route>
+          <Route path="/account">{() => <AccountPage me={me.data!} />}</Route>
           {isStaff(me.data) && (
             <>
               <Route path="/console">{() => <QueuePage me={me.data!} />}</Route>
