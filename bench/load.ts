@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { Channel, CreateIncidentBody, TransitionBody } from '../contract/incidents.ts';
 import { AttachmentStorage } from '../server/src/attachments/attachment-storage.ts';
 import { ensureFirstAdmin } from '../server/src/bootstrap.ts';
+import { buildCtx } from '../server/src/app.ts';
 import type { Ctx } from '../server/src/context.ts';
 import { createDatabase, type Database } from '../server/src/db/create-db.ts';
 import { migrateToLatest } from '../server/src/db/migrate.ts';
@@ -236,7 +237,7 @@ async function settle(database: Database) {
 /** The context app.ts builds, with a clock set to the simulated time of the operation. */
 function ctxAt(database: Database, at: number): Ctx {
   const clock: Clock = { now: () => new Date(at) };
-  return { db: database.db, dialect: database.dialect, clock, sessionDays: 14, secureCookies: false, storage, attachmentMaxBytes: 20 * 1024 * 1024 };
+  return Object.assign(buildCtx({ database, clock }), { storage });
 }
 
 /** Runs `fn(0..n-1)` with at most `concurrency` calls in flight, in index order. */

@@ -17,6 +17,7 @@ import { liveRoutes } from './http/live.routes.ts';
 import { LiveUpdates } from './events/live-updates.ts';
 import { incidentRoutes } from './incidents/incident.routes.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 import { organizationRoutes } from './organizations/organization.routes.ts';
 import { personRoutes } from './people/person.routes.ts';
 import { calendarRoutes } from './calendars/calendar.routes.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   /** Data folder for attachments (default ./data). */
   dataDir?: string;
   attachmentMaxBytes?: number;
+  /** `VIGIE_SECRET_KEY`; absent, the key is read from (or generated into) the data folder. */
+  secretKey?: string;
   /** Believe X-Forwarded-For (only behind a load balancer that sets it); off by default. */
   trustProxy?: boolean;
   /** Run the background jobs (nodes with role `worker` or `all`); off unless asked. */
@@ -46,6 +49,7 @@ export interface AppDeps {
 
 /** What use cases need, from the app's dependencies (also used by the demo seed, which runs before the app). */
 export function buildCtx(deps: AppDeps): Ctx {
+  let secrets: SecretBox | undefined;
   return {
     db: deps.database.db,
     dialect: deps.database.dialect,
@@ -54,6 +58,11 @@ export function buildCtx(deps: AppDeps): Ctx {
     secureCookies: deps.secureCookies ?? false,
     storage: new AttachmentStorage(deps.dataDir ?? './data'),
     attachmentMaxBytes: deps.attachmentMaxBytes ?? 20 * 1024 * 1024,
+    // Read (or generated) on first use, so that code paths that never need a secret never touch the data folder.
+    get secrets() {
+      secrets ??= new SecretBox(loadSecretKey(deps.dataDir ?? './data', deps.secretKey));
+      return secrets;
+    },
   };
 }
 

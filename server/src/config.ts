@@ -15,6 +15,7 @@ const Env = z.object({
   VIGIE_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   VIGIE_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   VIGIE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(1024).default(20),
+  VIGIE_SECRET_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -45,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     dbPoolSize: e.VIGIE_DB_POOL,
     trustProxy: e.VIGIE_TRUST_PROXY,
     attachmentMaxBytes: Math.round(e.VIGIE_ATTACHMENT_MAX_MB * 1024 * 1024),
+    secretKey: e.VIGIE_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
   };
 }

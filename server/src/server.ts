@@ -41,6 +41,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     attachmentMaxBytes: config.attachmentMaxBytes,
     runWorkers: config.role !== 'web',
     trustProxy: config.trustProxy,
+    secretKey: config.secretKey,
   });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ role: config.role, database: database.dialect, dataDir: config.dataDir }, 'Vigie is running');
