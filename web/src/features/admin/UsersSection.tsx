@@ -1,7 +1,9 @@
-import { Badge, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
 import type { Me } from '../auth/session.ts';
 import { type User, useSave } from './api.ts';
 import { DirectoryList } from './DirectoryList.tsx';
@@ -19,6 +21,7 @@ export function UsersSection({ me }: { me: Me }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [role, setRole] = useState<string | null>(null);
+  const [endingSessions, setEndingSessions] = useState<User | null>(null);
   const orgName = useOrganizationNames();
   return (
     <>
@@ -42,6 +45,13 @@ export function UsersSection({ me }: { me: Me }) {
         rowName={(u) => u.name}
         // Nobody locks themselves out.
         canToggle={(u) => u.id !== me.id}
+        rowActions={(u) =>
+          u.active && u.id !== me.id ? (
+            <Button size="xs" variant="subtle" c="red.9" onClick={() => setEndingSessions(u)} aria-label={t('admin.users.endSessionsNamed', { name: u.name })}>
+              {t('admin.users.endSessions')}
+            </Button>
+          ) : null
+        }
         onCreate={() => setEditing('new')}
         onEdit={setEditing}
         columns={[
@@ -60,6 +70,7 @@ export function UsersSection({ me }: { me: Me }) {
         ]}
       />
       {editing && <UserForm user={editing === 'new' ? null : editing} me={me} onClose={() => setEditing(null)} />}
+      {endingSessions && <EndSessionsDialog user={endingSessions} onClose={() => setEndingSessions(null)} />}
     </>
   );
 }
@@ -187,6 +198,43 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
         error={errors.password}
       />
     </FormModal>
+  );
+}
+
+/** "Sign out of every session" (a lost laptop), after a confirmation that says what it does and does not do. */
+function EndSessionsDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const end = useMutation({ mutationFn: () => api<{ sessionsEnded: number }>(`/users/${user.id}/sessions`, { method: 'DELETE' }) });
+  return (
+    <Modal opened onClose={onClose} title={t('admin.users.endSessionsTitle', { name: user.name })} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Stack>
+        <Text size="sm">{t('admin.users.endSessionsWarning', { name: user.name })}</Text>
+        {end.error && (
+          <Alert color="red" role="alert">
+            {saveErrors(end.error, [], t).general}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} data-autofocus>
+            {t('common.cancel')}
+          </Button>
+          <Button
+            color="red"
+            loading={end.isPending}
+            onClick={() =>
+              end.mutate(undefined, {
+                onSuccess: (r) => {
+                  notifications.show({ color: 'green', message: t('admin.users.sessionsEnded', { name: user.name, count: r.sessionsEnded }) });
+                  onClose();
+                },
+              })
+            }
+          >
+            {t('admin.users.endSessionsConfirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
