@@ -53,7 +53,7 @@ export function SessionsSection() {
                         {deviceName(s, t)}
                       </Text>
                       {s.current && (
-                        <Badge variant="light" color="green">
+                        <Badge variant="light" color="blue">
                           {t('account.sessions.thisDevice')}
                         </Badge>
                       )}
