@@ -10,6 +10,7 @@ import { ADMIN, type RunningServer, startServer } from './support/server.ts';
 // browser contexts) lists their sessions on /account, signs the phone out, and the phone is back on the
 // sign-in page at its next request; then they create a read-only API token, see it once (copied to the
 // clipboard, with a warning), and the token reads but cannot write. Once in French, once in English.
+// Then an admin signs a user out of every session from the users page, and that user's open page follows.
 
 const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
@@ -153,6 +154,7 @@ describe.each(['fr', 'en'] as const)('account security in %s', (lang) => {
       await laptop.getByRole('button', { name: w.copy, exact: true }).click();
       await visible(laptop.getByRole('button', { name: w.copied, exact: true }));
       expect(await laptop.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+      expect(await seriousViolations(laptop)).toEqual([]);
       await laptop.getByRole('button', { name: w.done }).click();
       const row = laptop.getByTestId('token-row').filter({ hasText: `E2E ${lang}` });
       await visible(row);
@@ -171,6 +173,40 @@ describe.each(['fr', 'en'] as const)('account security in %s', (lang) => {
       await Promise.all(contexts.map((c) => c.close()));
     }
   });
+});
+
+test('an admin signs a user out of every session from the users page', async () => {
+  const contexts: BrowserContext[] = [];
+  try {
+    const userCtx = await browser.newContext({ ...DESKTOP, locale: FR.locale });
+    const adminCtx = await browser.newContext({ ...DESKTOP, locale: EN.locale });
+    contexts.push(userCtx, adminCtx);
+    const user = await userCtx.newPage();
+    const admin = await adminCtx.newPage();
+    for (const page of [user, admin]) page.setDefaultTimeout(STEP_MS);
+    await signIn(user, server.url, data.users.requesterFr.email, data.password, FR.signIn);
+    await visible(user.getByRole('heading', { level: 1, name: FR.portalTitle }));
+    await markNoReload(user);
+
+    await signIn(admin, server.url, ADMIN.email, ADMIN.password, EN.signIn);
+    await visible(admin.getByRole('heading', { level: 1, name: EN.queueTitle }));
+    await admin.goto(`${server.url}/admin/users`);
+    await admin.getByRole('button', { name: 'Edit Camille Martin' }).click();
+    await admin.getByRole('button', { name: 'Sign Camille Martin out of every session' }).click();
+    const confirm = admin.getByRole('dialog', { name: 'Sign Camille Martin out of every session?' });
+    await confirm.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await visible(admin.getByText(/^Camille Martin: \d+ sessions? signed out\.$/));
+
+    // The user's open page finds out at its next request.
+    await user.evaluate(() => {
+      history.pushState(null, '', '/account');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await visible(user.getByRole('heading', { level: 1, name: LANGS.fr.signInTitle }));
+    expect(await user.evaluate(() => (window as { __noReload?: boolean }).__noReload)).toBe(true);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+  }
 });
 
 /** Sets a flag that a reload would wipe. */

@@ -31,7 +31,6 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
   canCreate = true,
   canEdit = () => true,
   canToggle = () => true,
-  rowActions,
   onCreate,
   onEdit,
 }: {
@@ -48,8 +47,6 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
   canCreate?: boolean;
   canEdit?: (row: T) => boolean;
   canToggle?: (row: T) => boolean;
-  /** The section's own actions on a row, before Edit. */
-  rowActions?: (row: T) => ReactNode;
   onCreate: () => void;
   onEdit: (row: T) => void;
 }) {
@@ -154,7 +151,6 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap" justify="flex-end">
-                      {rowActions?.(row)}
                       {canEdit(row) && (
                         <Button size="xs" variant="light" onClick={() => onEdit(row)} aria-label={t('admin.editNamed', { name: rowName(row) })}>
                           {t('admin.edit')}

@@ -21,7 +21,6 @@ export function UsersSection({ me }: { me: Me }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [role, setRole] = useState<string | null>(null);
-  const [endingSessions, setEndingSessions] = useState<User | null>(null);
   const orgName = useOrganizationNames();
   return (
     <>
@@ -45,13 +44,6 @@ export function UsersSection({ me }: { me: Me }) {
         rowName={(u) => u.name}
         // Nobody locks themselves out.
         canToggle={(u) => u.id !== me.id}
-        rowActions={(u) =>
-          u.active && u.id !== me.id ? (
-            <Button size="xs" variant="subtle" c="red.9" onClick={() => setEndingSessions(u)} aria-label={t('admin.users.endSessionsNamed', { name: u.name })}>
-              {t('admin.users.endSessions')}
-            </Button>
-          ) : null
-        }
         onCreate={() => setEditing('new')}
         onEdit={setEditing}
         columns={[
@@ -70,7 +62,6 @@ export function UsersSection({ me }: { me: Me }) {
         ]}
       />
       {editing && <UserForm user={editing === 'new' ? null : editing} me={me} onClose={() => setEditing(null)} />}
-      {endingSessions && <EndSessionsDialog user={endingSessions} onClose={() => setEndingSessions(null)} />}
     </>
   );
 }
@@ -98,6 +89,7 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
   const isRequester = values.role === 'requester';
   const hasScope = values.role === 'agent' || values.role === 'manager';
   const isSelf = user?.id === me.id;
+  const [endingSessions, setEndingSessions] = useState(false);
 
   const submit = () => {
     const found = compact({
@@ -197,6 +189,17 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
         onChange={(e) => set('password', e.currentTarget.value)}
         error={errors.password}
       />
+      {user && user.active && !isSelf && (
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" c="dimmed">
+            {t('admin.users.endSessionsHelp')}
+          </Text>
+          <Button variant="light" color="red" onClick={() => setEndingSessions(true)} aria-label={t('admin.users.endSessionsNamed', { name: user.name })} style={{ flexShrink: 0 }}>
+            {t('admin.users.endSessions')}
+          </Button>
+        </Group>
+      )}
+      {user && endingSessions && <EndSessionsDialog user={user} onClose={() => setEndingSessions(false)} />}
     </FormModal>
   );
 }
