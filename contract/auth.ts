@@ -22,7 +22,11 @@ export const Me = z.object({
   portalScope: z.enum(['own', 'organization']).describe("Requesters: their own incidents or their organization's"),
 });
 
-export const CreateApiTokenBody = z.object({ name: z.string().trim().min(1).max(100) });
+export const CreateApiTokenBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  readOnly: z.boolean().default(false).describe('Refused (403 `auth.read_only_token`) on POST, PUT, PATCH and DELETE'),
+  expiresAt: z.iso.datetime({ offset: true }).optional().describe('After this instant the token answers 401, like a revoked one; must be in the future'),
+});
 export const SavedView = z.object({
   id: Id,
   name: z.string(),
@@ -37,9 +41,35 @@ export const CreateSavedViewBody = z.object({
 export const ApiToken = z.object({
   id: Id,
   name: z.string(),
+  readOnly: z.boolean(),
+  expiresAt: Timestamp.nullable(),
   createdAt: Timestamp,
-  lastUsedAt: Timestamp.nullable(),
+  lastUsedAt: Timestamp.nullable().describe('Recorded at most once a minute'),
 });
 export const CreatedApiToken = ApiToken.extend({
   token: z.string().describe('Shown once; send it as `Authorization: Bearer <token>`'),
 });
+
+// ----- the signed-in user's own sessions and password -----
+
+/** How a session was opened. */
+export const SessionMethod = z.enum(['password', 'sso']);
+export type SessionMethod = z.infer<typeof SessionMethod>;
+
+export const Session = z.object({
+  id: z.string().describe('Opaque public id of the session (never its secret)'),
+  current: z.boolean().describe('The session of this request'),
+  method: SessionMethod,
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp.describe('Recorded at most once a minute'),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export const SessionParams = z.object({ id: z.string().min(1).max(100) });
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: z.string().max(200).describe('At least 10 characters'),
+});
+export const ChangedPassword = z.object({ otherSessionsEnded: z.number().int() });
+export const SessionsEnded = z.object({ sessionsEnded: z.number().int() });

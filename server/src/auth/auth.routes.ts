@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiToken, CreateApiTokenBody, CreatedApiToken, LoginBody, Me } from '../../../contract/auth.ts';
+import { ApiToken, ChangedPassword, ChangePasswordBody, CreateApiTokenBody, CreatedApiToken, LoginBody, Me, Session, SessionParams, SessionsEnded } from '../../../contract/auth.ts';
 import { IdParams } from '../../../contract/common.ts';
 import type { Ctx } from '../context.ts';
-import { actorOf, SESSION_COOKIE, setSessionCookie } from '../http/authenticate.ts';
+import { actorOf, currentSessionOf, SESSION_COOKIE, setSessionCookie } from '../http/authenticate.ts';
 import { teamIdsOf } from '../teams/team.repository.ts';
 import { findUserById, toUser } from '../users/user.repository.ts';
 import { AppError } from '../http/errors.ts';
 import * as auth from './auth.service.ts';
+import * as sessions from './session.service.ts';
 
 export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
   return async (app) => {
@@ -15,7 +16,7 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       config: { public: true },
       schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie', body: LoginBody, response: { 200: Me } },
       handler: async (request, reply) => {
-        const { user, sessionToken, expiresAt } = await auth.login(ctx, { ...request.body, ip: request.ip });
+        const { user, sessionToken, expiresAt } = await auth.login(ctx, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
         setSessionCookie(ctx, reply, sessionToken, expiresAt);
         return toMe(toUser(user), await teamIdsOf(ctx.db, user.id));
       },
@@ -42,12 +43,12 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
 
     app.post('/api-tokens', {
-      schema: { tags: ['auth'], summary: 'Create an API token (shown once)', body: CreateApiTokenBody, response: { 201: CreatedApiToken } },
-      handler: async (request, reply) => reply.code(201).send(await auth.createApiToken(ctx, actorOf(request), request.body.name)),
+      schema: { tags: ['auth'], summary: 'Create an API token (shown once), optionally read-only and expiring', body: CreateApiTokenBody, response: { 201: CreatedApiToken } },
+      handler: async (request, reply) => reply.code(201).send(await auth.createApiToken(ctx, actorOf(request), request.body)),
     });
 
     app.get('/api-tokens', {
-      schema: { tags: ['auth'], summary: "The signed-in user's active API tokens", response: { 200: z.object({ items: z.array(ApiToken) }) } },
+      schema: { tags: ['auth'], summary: "The signed-in user's API tokens that still work (neither revoked nor expired)", response: { 200: z.object({ items: z.array(ApiToken) }) } },
       handler: async (request) => ({ items: await auth.listApiTokens(ctx, actorOf(request)) }),
     });
 
@@ -57,6 +58,34 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
         await auth.revokeApiToken(ctx, actorOf(request), request.params.id);
         return reply.code(204).send(null);
       },
+    });
+
+    app.get('/me/sessions', {
+      schema: { tags: ['auth'], summary: "The signed-in user's open sessions (`current`: this one)", response: { 200: z.object({ items: z.array(Session) }) } },
+      handler: async (request) => ({ items: await sessions.listSessions(ctx, actorOf(request), currentSessionOf(request)) }),
+    });
+
+    app.delete('/me/sessions/:id', {
+      schema: { tags: ['auth'], summary: 'Sign out one of your sessions', params: SessionParams, response: { 204: z.null() } },
+      handler: async (request, reply) => {
+        await sessions.revokeSession(ctx, actorOf(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    });
+
+    app.post('/me/sessions/revoke-others', {
+      schema: { tags: ['auth'], summary: 'Sign out everywhere else: every session but this one', response: { 200: SessionsEnded } },
+      handler: async (request) => sessions.revokeOtherSessions(ctx, actorOf(request), currentSessionOf(request)),
+    });
+
+    app.post('/me/password', {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password (the current one is required); your other sessions end, API tokens stay',
+        body: ChangePasswordBody,
+        response: { 200: ChangedPassword },
+      },
+      handler: async (request) => sessions.changeOwnPassword(ctx, actorOf(request), currentSessionOf(request), request.body, request.ip),
     });
   };
 }

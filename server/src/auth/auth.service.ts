@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import type { SessionMethod } from '../../../contract/auth.ts';
 import type { Ctx } from '../context.ts';
+import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
 import { findUserByEmail, toActor } from '../users/user.repository.ts';
@@ -10,35 +13,57 @@ const MAX_FAILURES_PER_ACCOUNT = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
 
 /** Checks the password and opens a session; rate-limited per account and per address (429). */
-export async function login(ctx: Ctx, input: { email: string; password: string; ip: string }) {
+export async function login(ctx: Ctx, input: { email: string; password: string; ip: string; userAgent?: string }) {
   const email = input.email.trim().toLowerCase();
-  const now = ctx.clock.now();
-  const since = new Date(now.getTime() - WINDOW_MINUTES * 60_000).toISOString();
-  const [byAccount, byAddress] = await Promise.all([
-    repo.countFailedLogins(ctx.db, since, { email }),
-    repo.countFailedLogins(ctx.db, since, { ip: input.ip }),
-  ]);
+  const since = await checkPasswordAttempts(ctx, email, input.ip);
+  const user = await findUserByEmail(ctx.db, email);
+  const ok = await verifyPassword(user?.active === 1 ? user.password_hash : null, input.password);
+  if (!user || !ok) {
+    await repo.recordFailedLogin(ctx.db, email, input.ip, ctx.clock.now().toISOString());
+    throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
+  }
+  await repo.clearFailedLogins(ctx.db, email, since);
+  return { user, ...(await openSession(ctx, user.id, { ip: input.ip, userAgent: input.userAgent, method: 'password' })) };
+}
+
+/**
+ * Refuses (429) when the account or the address has failed too often lately; answers the start of the
+ * window. Sign-in and password changes share the count, so neither is a way around the other.
+ */
+export async function checkPasswordAttempts(ctx: Ctx, email: string, ip: string): Promise<string> {
+  const since = new Date(ctx.clock.now().getTime() - WINDOW_MINUTES * 60_000).toISOString();
+  const [byAccount, byAddress] = await Promise.all([repo.countFailedLogins(ctx.db, since, { email }), repo.countFailedLogins(ctx.db, since, { ip })]);
   if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
     throw new AppError('auth.rate_limited', 429, `Too many failed sign-in attempts; try again in ${WINDOW_MINUTES} minutes.`, undefined, {
       'retry-after': String(WINDOW_MINUTES * 60),
     });
   }
-  const user = await findUserByEmail(ctx.db, email);
-  const ok = await verifyPassword(user?.active === 1 ? user.password_hash : null, input.password);
-  if (!user || !ok) {
-    await repo.recordFailedLogin(ctx.db, email, input.ip, now.toISOString());
-    throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
-  }
-  await repo.clearFailedLogins(ctx.db, email, since);
-  return { user, ...(await openSession(ctx, user.id)) };
+  return since;
+}
+
+/** Where a session comes from, shown to its user in their list of sessions. */
+export interface SessionOrigin {
+  ip: string;
+  userAgent: string | undefined;
+  method: SessionMethod;
 }
 
 /** Opens a session for a user whose identity was proven (password, single sign-on); the token goes in the cookie. */
-export async function openSession(ctx: Ctx, userId: number): Promise<{ sessionToken: string; expiresAt: Date }> {
+export async function openSession(ctx: Ctx, userId: number, origin: SessionOrigin): Promise<{ sessionToken: string; expiresAt: Date }> {
   const now = ctx.clock.now();
   const session = newSecret('vs');
   const expiresAt = new Date(now.getTime() + ctx.sessionDays * 86_400_000);
-  await repo.insertSession(ctx.db, { id: session.hash, userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+  await repo.insertSession(ctx.db, {
+    id: session.hash,
+    public_id: randomBytes(12).toString('base64url'),
+    user_id: userId,
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    ip: origin.ip,
+    user_agent: origin.userAgent?.slice(0, USER_AGENT_MAX) || null,
+    method: origin.method,
+  });
   return { sessionToken: session.secret, expiresAt };
 }
 
@@ -46,53 +71,82 @@ export async function logout(ctx: Ctx, sessionToken: string) {
   await repo.deleteSession(ctx.db, hashSecret(sessionToken));
 }
 
+/** What proved the identity of a request: which session (by hash) or which API token. */
+export type Credential = { kind: 'session'; hash: string } | { kind: 'token'; id: number; readOnly: boolean };
+
 // API tokens seen in the last seconds, so that an integration's burst of requests costs one lookup.
 // Revoking a token or changing a user clears it on this node; other nodes follow within TOKEN_CACHE_MS.
+// An expiry is checked on every hit, so a token never outlives it.
 const TOKEN_CACHE_MS = 2000;
 const TOKEN_CACHE_MAX = 10_000;
-const tokenCache = new Map<string, { actor: Actor; at: number }>();
+const tokenCache = new Map<string, { actor: Actor; credential: Credential; expiresAt: number | null; at: number }>();
 
 /** Forgets cached API-token lookups (after a revocation, a deactivation or a change of role or scope). */
 export function forgetCachedTokens(): void {
   tokenCache.clear();
 }
 
-/** Resolves a session cookie or a bearer token to the acting user, or null. */
-export async function authenticate(ctx: Ctx, credentials: { session?: string; bearer?: string }): Promise<Actor | null> {
+/**
+ * Resolves a session cookie or a bearer token to the acting user and the credential used, or null.
+ * Last use is written at most once a minute per session or token, not once per request.
+ */
+export async function authenticate(ctx: Ctx, credentials: { session?: string; bearer?: string; ip: string }): Promise<{ actor: Actor; credential: Credential } | null> {
+  const now = ctx.clock.now();
+  const staleBefore = new Date(now.getTime() - LAST_USE_EVERY_MS).toISOString();
   if (credentials.bearer) {
     const hash = hashSecret(credentials.bearer);
-    const now = Date.now();
     const hit = tokenCache.get(hash);
-    if (hit && now - hit.at < TOKEN_CACHE_MS) return hit.actor;
-    const row = await repo.findUserByApiToken(ctx.db, hash);
+    if (hit && Date.now() - hit.at < TOKEN_CACHE_MS && (hit.expiresAt === null || hit.expiresAt > now.getTime())) return hit;
+    const row = await repo.findUserByApiToken(ctx.db, hash, now.toISOString());
     if (!row) return null;
-    const actor = toActor(row);
+    if (row.token_last_used_at === null || row.token_last_used_at < staleBefore) await repo.touchApiToken(ctx.db, row.token_id, now.toISOString(), staleBefore);
+    const found = { actor: toActor(row), credential: { kind: 'token', id: row.token_id, readOnly: row.token_read_only === 1 } as const };
     if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
-    tokenCache.set(hash, { actor, at: now });
-    return actor;
+    tokenCache.set(hash, { ...found, expiresAt: row.token_expires_at ? new Date(row.token_expires_at).getTime() : null, at: Date.now() });
+    return found;
   }
   if (credentials.session) {
-    const row = await repo.findUserBySession(ctx.db, hashSecret(credentials.session), ctx.clock.now().toISOString());
-    return row ? toActor(row) : null;
+    const hash = hashSecret(credentials.session);
+    const row = await repo.findUserBySession(ctx.db, hash, now.toISOString());
+    if (!row) return null;
+    if (row.session_last_seen_at < staleBefore) await repo.touchSession(ctx.db, hash, now.toISOString(), staleBefore, credentials.ip);
+    return { actor: toActor(row), credential: { kind: 'session', hash } };
   }
   return null;
 }
 
-export async function createApiToken(ctx: Ctx, actor: Actor, name: string) {
+/** Creates a token for the actor, optionally read-only and expiring; the secret is answered once. */
+export async function createApiToken(ctx: Ctx, actor: Actor, input: { name: string; readOnly: boolean; expiresAt?: string }) {
+  const now = ctx.clock.now();
+  const expiresAt = input.expiresAt === undefined ? null : new Date(input.expiresAt);
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) throw AppError.validation([{ path: 'expiresAt', message: 'Must be in the future' }]);
   const token = newSecret('vigie');
-  const row = await repo.insertApiToken(ctx.db, { userId: actor.userId, name, hash: token.hash, at: ctx.clock.now().toISOString() });
-  return { ...toApiToken(row), token: token.secret };
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await repo.insertApiToken(trx, { userId: actor.userId, name: input.name, hash: token.hash, at: now.toISOString(), readOnly: input.readOnly, expiresAt: expiresAt?.toISOString() ?? null });
+    const created = toApiToken(row);
+    const payload = { tokenId: created.id, name: created.name, readOnly: created.readOnly, expiresAt: created.expiresAt };
+    await appendEvent(trx, { type: 'api_token.created', orgId: null, aggregateType: 'user', aggregateId: actor.userId, actorId: actor.userId, payload }, now.toISOString());
+    return { ...created, token: token.secret };
+  });
 }
 
 export async function listApiTokens(ctx: Ctx, actor: Actor) {
-  return (await repo.listApiTokens(ctx.db, actor.userId)).map(toApiToken);
+  return (await repo.listApiTokens(ctx.db, actor.userId, ctx.clock.now().toISOString())).map(toApiToken);
 }
 
 export async function revokeApiToken(ctx: Ctx, actor: Actor, id: number) {
-  if (!(await repo.revokeApiToken(ctx.db, actor.userId, id, ctx.clock.now().toISOString()))) throw AppError.notFound('API token');
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await repo.revokeApiToken(trx, actor.userId, id, now);
+    if (!row) throw AppError.notFound('API token');
+    await appendEvent(trx, { type: 'api_token.revoked', orgId: null, aggregateType: 'user', aggregateId: actor.userId, actorId: actor.userId, payload: { tokenId: row.id, name: row.name } }, now);
+  });
   forgetCachedTokens();
 }
 
-function toApiToken(row: { id: number; name: string; created_at: string; last_used_at: string | null }) {
-  return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+const USER_AGENT_MAX = 300;
+const LAST_USE_EVERY_MS = 60_000;
+
+function toApiToken(row: { id: number; name: string; read_only: number; expires_at: string | null; created_at: string; last_used_at: string | null }) {
+  return { id: row.id, name: row.name, readOnly: row.read_only === 1, expiresAt: row.expires_at, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }

@@ -55,6 +55,12 @@ export interface SessionTable {
   user_id: number;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** Opaque id shown to the user (the primary key is the hash of the cookie's secret). */
+  public_id: string;
+  last_seen_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  method: Generated<string>;
 }
 
 export interface ApiTokenTable {
@@ -65,6 +71,8 @@ export interface ApiTokenTable {
   created_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  read_only: Generated<number>;
+  expires_at: Timestamp | null;
 }
 
 export interface LoginAttemptTable {

@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/auth.service.ts';
+import { authenticate, type Credential } from '../auth/auth.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Actor } from '../tenancy/scope.ts';
 import { AppError } from './errors.ts';
 
 export const SESSION_COOKIE = 'vigie_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** The session or API token that identified the actor. */
+    credential: Credential | null;
   }
   interface FastifyContextConfig {
     /** Reachable without signing in. */
@@ -19,17 +22,28 @@ declare module 'fastify' {
 /** Resolves the session cookie or bearer token of every API request; 401 unless the route is public. */
 export function registerAuthentication(app: FastifyInstance, ctx: Ctx): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('credential', null);
   app.addHook('onRequest', async (request) => {
     // The matched route, not the raw URL: `/api/%761/…` reaches `/api/v1/…` routes too.
     if (!(request.routeOptions.url ?? request.url).startsWith('/api/v1/')) return;
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const session = request.cookies[SESSION_COOKIE];
-    request.actor = bearer || session ? await authenticate(ctx, { bearer, session }) : null;
+    const found = bearer || session ? await authenticate(ctx, { bearer, session, ip: request.ip }) : null;
+    request.actor = found?.actor ?? null;
+    request.credential = found?.credential ?? null;
     if (!request.actor && !request.routeOptions.config.public) {
-      throw new AppError('auth.unauthenticated', 401, bearer ? 'Invalid or revoked API token.' : 'Sign in first.');
+      throw new AppError('auth.unauthenticated', 401, bearer ? 'Invalid, expired or revoked API token.' : 'Sign in first.');
+    }
+    if (found?.credential.kind === 'token' && found.credential.readOnly && !SAFE_METHODS.has(request.method)) {
+      throw new AppError('auth.read_only_token', 403, 'This API token is read-only: it may not change anything.');
     }
   });
+}
+
+/** The hash of the session cookie of this request, when it was made with one (not with an API token). */
+export function currentSessionOf(request: FastifyRequest): string | undefined {
+  return request.credential?.kind === 'session' ? request.credential.hash : undefined;
 }
 
 /** The signed-in actor of a protected route. */

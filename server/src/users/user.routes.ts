@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { SessionsEnded } from '../../../contract/auth.ts';
 import { IdParams, page } from '../../../contract/common.ts';
 import { CreateUserBody, UpdateUserBody, User, UserListQuery } from '../../../contract/directory.ts';
 import type { Ctx } from '../context.ts';
-import { actorOf } from '../http/authenticate.ts';
+import { actorOf, currentSessionOf } from '../http/authenticate.ts';
 import * as users from './user.service.ts';
 
 const tags = ['users'];
@@ -23,11 +24,15 @@ export function userRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
     app.patch('/users/:id', {
       schema: { tags, summary: 'Update a user (admin; yourself: name, locale, password); `active: false` deactivates', params: IdParams, body: UpdateUserBody, response: { 200: User } },
-      handler: async (request) => users.updateUser(ctx, actorOf(request), request.params.id, request.body),
+      handler: async (request) => users.updateUser(ctx, actorOf(request), request.params.id, request.body, currentSessionOf(request)),
     });
     app.delete('/users/:id', {
       schema: { tags, summary: 'Deactivate a user (never deleted: history points to it)', params: IdParams, response: { 200: User } },
       handler: async (request) => users.updateUser(ctx, actorOf(request), request.params.id, { active: false }),
+    });
+    app.delete('/users/:id/sessions', {
+      schema: { tags, summary: "Sign a user out of every session (admin); the user's API tokens stay", params: IdParams, response: { 200: SessionsEnded } },
+      handler: async (request) => users.endAllSessions(ctx, actorOf(request), request.params.id),
     });
   };
 }

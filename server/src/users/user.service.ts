@@ -7,6 +7,7 @@ import { AppError, type FieldError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
 import { forgetCachedTokens } from '../auth/auth.service.ts';
+import { endSessions, passwordChanged } from '../auth/session.service.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 import { getPerson, insertPerson } from '../people/person.repository.ts';
@@ -49,8 +50,12 @@ export async function createUser(ctx: Ctx, actor: Actor, input: CreateUser) {
   });
 }
 
-/** Admins edit anyone; every user may change their own name, language and password. */
-export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>) {
+/**
+ * Admins edit anyone; every user may change their own name, language and password. A new password ends
+ * the user's sessions (all of them after an admin's reset; all but `currentSession` when it is their own),
+ * and so does a deactivation.
+ */
+export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>, currentSession?: string) {
   const now = ctx.clock.now().toISOString();
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   const updated = await ctx.db.transaction().execute(async (trx) => {
@@ -86,11 +91,23 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.in
     if (changes.length > 0) {
       await appendEvent(trx, { type: 'user.updated', orgId: user.orgId, aggregateType: 'user', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
     }
+    if (passwordHash) await passwordChanged(trx, { userId: id, actorId: actor.userId, keep: id === actor.userId ? currentSession : undefined }, now);
+    if (input.active === false && before.active === 1) await endSessions(trx, { userId: id, actorId: actor.userId, reason: 'deactivated' }, now);
     return user;
   });
   // Cached token lookups carry the old role, scope or active flag.
   forgetCachedTokens();
   return updated;
+}
+
+/** An admin signs a user out of every session (a lost laptop); their API tokens stay. */
+export async function endAllSessions(ctx: Ctx, actor: Actor, id: number) {
+  requireRole(actor, 'admin');
+  const now = ctx.clock.now().toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await repo.findVisibleUser(trx, actor, id))) throw AppError.notFound('User');
+    return { sessionsEnded: await endSessions(trx, { userId: id, actorId: actor.userId, reason: 'admin' }, now) };
+  });
 }
 
 export async function getUser(ctx: Ctx, actor: Actor, id: number) {

@@ -127,7 +127,7 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       const rows = await t.database.db.selectFrom('sessions').selectAll().where('user_id', '=', u.id).execute();
       expect(rows.length).toBeGreaterThan(0);
       expect(JSON.stringify(rows)).not.toContain(session);
-      expect(JSON.stringify(rows)).not.toContain(session.split('_').at(-1));
+      expect(JSON.stringify(rows)).not.toContain(randomPart(session, 'vs'));
     });
   });
 
@@ -199,11 +199,11 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       const list = await bearer.get('/api/v1/api-tokens');
       expect(list.body.items.map((x: { id: number }) => x.id)).toContain(id);
       expect(JSON.stringify(list.body)).not.toContain(token);
-      for (const item of list.body.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name']);
+      for (const item of list.body.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'readOnly']);
 
       const rows = await t.database.db.selectFrom('api_tokens').selectAll().execute();
       expect(JSON.stringify(rows)).not.toContain(token);
-      expect(JSON.stringify(rows)).not.toContain(token.split('_').at(-1));
+      expect(JSON.stringify(rows)).not.toContain(randomPart(token, 'vigie'));
 
       expect((await bearer.delete(`/api/v1/api-tokens/${id}`)).status).toBe(204);
       const revoked = await bearer.get('/api/v1/me');
@@ -295,6 +295,15 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
     });
   });
 });
+
+/**
+ * The random part of a secret, after its prefix. (Not `split('_').at(-1)`: base64url has `_` too, and a
+ * short tail such as `a` is found in any JSON, which made the check fail now and then.)
+ */
+function randomPart(secret: string, prefix: string): string {
+  expect(secret.startsWith(`${prefix}_`)).toBe(true);
+  return secret.slice(prefix.length + 1);
+}
 
 function expectProblem(res: { statusCode?: number; status?: number; headers: Record<string, unknown>; json?: () => any }, status: number, who = '') {
   expect(res.statusCode ?? res.status, who).toBe(status);

@@ -117,6 +117,52 @@ const ROUTES: Record<string, Case> = {
     }
     expect((await client(w.t.app, w.tokenA.token).get('/api/v1/me')).status).toBe(200);
   },
+  // Sessions and password of the signed-in user: only ever their own (no route takes another user's id).
+  'GET /api/v1/me/sessions': async (w) => {
+    const a = await signInAs(w, w.colleagueA);
+    const idsOfA = await sessionIdsOf(w, a);
+    for (const [who, u] of foreign(w)) {
+      const own = await signInAs(w, u);
+      const ids = await sessionIdsOf(w, own);
+      expect(ids.length, who).toBeGreaterThan(0);
+      expect(ids.filter((id) => idsOfA.includes(id)), who).toEqual([]);
+      expect((await u.as.get('/api/v1/me/sessions')).body.items.map((s: { id: string }) => s.id).sort(), who).toEqual([...ids].sort());
+    }
+  },
+  'DELETE /api/v1/me/sessions/{id}': async (w) => {
+    const a = await signInAs(w, w.colleagueA);
+    const [idOfA] = await sessionIdsOf(w, a, true);
+    for (const [who, u] of foreign(w)) {
+      const own = await signInAs(w, u);
+      const seen = await w.t.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${idOfA}`, cookies: { vigie_session: own } });
+      const missing = await w.t.app.inject({ method: 'DELETE', url: '/api/v1/me/sessions/no-such-session', cookies: { vigie_session: own } });
+      expect(seen.statusCode, who).toBe(404);
+      expect(seen.json(), who).toEqual(missing.json());
+      expect((await u.as.delete(`/api/v1/me/sessions/${idOfA}`)).status, who).toBe(404);
+    }
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: a } })).statusCode).toBe(200);
+  },
+  'POST /api/v1/me/sessions/revoke-others': async (w) => {
+    const a = await signInAs(w, w.colleagueA);
+    for (const [who, u] of foreign(w)) {
+      const own = await signInAs(w, u);
+      expect((await u.as.post('/api/v1/me/sessions/revoke-others')).status, who).toBe(200);
+      // Their own session ended (they used a token); A's did not.
+      expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: own } })).statusCode, who).toBe(401);
+    }
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: a } })).statusCode).toBe(200);
+  },
+  'POST /api/v1/me/password': async (w) => {
+    const a = await signInAs(w, w.colleagueA);
+    for (const [who, u] of foreign(w)) {
+      expectProblem(await u.as.post('/api/v1/me/password', { currentPassword: 'not-mine-at-all', newPassword: 'changed-password-1' }), 403, who);
+      // A change (and back) touches only their own account.
+      expect((await u.as.post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'changed-password-1' })).status, who).toBe(200);
+      expect((await u.as.post('/api/v1/me/password', { currentPassword: 'changed-password-1', newPassword: PASSWORD })).status, who).toBe(200);
+    }
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: a } })).statusCode).toBe(200);
+    expect((await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: w.colleagueA.email, password: PASSWORD } })).statusCode).toBe(200);
+  },
 
   // ----- live updates (Server-Sent Events) -----
   'GET /api/v1/live': async (w) => {
@@ -309,6 +355,16 @@ const ROUTES: Record<string, Case> = {
       await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/users/${id}`), w.colleagueA.id);
     }
     expect((await w.colleagueA.as.get('/api/v1/me')).status).toBe(200);
+  },
+  'DELETE /api/v1/users/{id}/sessions': async (w) => {
+    const a = await signInAs(w, w.colleagueA);
+    for (const [who, u] of foreign(w)) {
+      // Admins only: the same refusal whether the user exists or not.
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/users/${id}/sessions`), w.colleagueA.id, 403);
+      expectProblem(await u.as.delete(`/api/v1/users/${u.id}/sessions`), 403, who);
+    }
+    expect((await w.t.app.inject({ method: 'GET', url: '/api/v1/me', cookies: { vigie_session: a } })).statusCode).toBe(200);
+    expectProblem(await w.admin.delete(`/api/v1/users/${MISSING}/sessions`), 404);
   },
 
   // ----- calendars: the provider's, read by staff, written by managers -----
@@ -556,6 +612,20 @@ async function expectSameAsMissing(who: string, call: (id: number) => Promise<Re
   if (status === 'reference') expect([404, 422], `${who} ${JSON.stringify(seen.body)}`).toContain(seen.status);
   expectProblem(seen, status === 'reference' ? seen.status : status, who);
   expect(seen.body, who).toEqual(missing.body);
+}
+
+/** A new session of the user (its cookie's value). */
+async function signInAs(w: World, u: Login): Promise<string> {
+  const res = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
+  expect(res.statusCode, u.email).toBe(200);
+  return res.cookies.find((c) => c.name === 'vigie_session')!.value;
+}
+
+/** Public ids of the sessions listed to the holder of `session` (only the current one with `currentOnly`). */
+async function sessionIdsOf(w: World, session: string, currentOnly = false): Promise<string[]> {
+  const res = await w.t.app.inject({ method: 'GET', url: '/api/v1/me/sessions', cookies: { vigie_session: session } });
+  expect(res.statusCode).toBe(200);
+  return (res.json().items as { id: string; current: boolean }[]).filter((s) => !currentOnly || s.current).map((s) => s.id);
 }
 
 function expectProblem(res: Reply, status: number, who = '') {

@@ -1,12 +1,21 @@
 import { type CSSVariablesResolver, MantineProvider, Notification, createTheme } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.ts';
 import { Routes } from './Routes.tsx';
 
-const queryClient = new QueryClient({
+// A session ended elsewhere (signed out from another device, a password change, an admin): any 401 leads
+// back to the sign-in page, with nothing of the previous user left in the cache.
+const signedOutElsewhere = (error: Error) => {
+  if (!(error instanceof ApiError) || error.status !== 401) return;
+  queryClient.setQueryData(['me'], null);
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+};
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: signedOutElsewhere }),
   defaultOptions: {
     queries: {
       staleTime: 10_000,

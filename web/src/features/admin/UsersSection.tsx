@@ -1,7 +1,9 @@
-import { Badge, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
 import type { Me } from '../auth/session.ts';
 import { type User, useSave } from './api.ts';
 import { DirectoryList } from './DirectoryList.tsx';
@@ -87,6 +89,7 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
   const isRequester = values.role === 'requester';
   const hasScope = values.role === 'agent' || values.role === 'manager';
   const isSelf = user?.id === me.id;
+  const [endingSessions, setEndingSessions] = useState(false);
 
   const submit = () => {
     const found = compact({
@@ -186,7 +189,55 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
         onChange={(e) => set('password', e.currentTarget.value)}
         error={errors.password}
       />
+      {user && user.active && !isSelf && (
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" c="dimmed">
+            {t('admin.users.endSessionsHelp')}
+          </Text>
+          <Button variant="light" color="red" onClick={() => setEndingSessions(true)} aria-label={t('admin.users.endSessionsNamed', { name: user.name })} style={{ flexShrink: 0 }}>
+            {t('admin.users.endSessions')}
+          </Button>
+        </Group>
+      )}
+      {user && endingSessions && <EndSessionsDialog user={user} onClose={() => setEndingSessions(false)} />}
     </FormModal>
+  );
+}
+
+/** "Sign out of every session" (a lost laptop), after a confirmation that says what it does and does not do. */
+function EndSessionsDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const end = useMutation({ mutationFn: () => api<{ sessionsEnded: number }>(`/users/${user.id}/sessions`, { method: 'DELETE' }) });
+  return (
+    <Modal opened onClose={onClose} title={t('admin.users.endSessionsTitle', { name: user.name })} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Stack>
+        <Text size="sm">{t('admin.users.endSessionsWarning', { name: user.name })}</Text>
+        {end.error && (
+          <Alert color="red" role="alert">
+            {saveErrors(end.error, [], t).general}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} data-autofocus>
+            {t('common.cancel')}
+          </Button>
+          <Button
+            color="red"
+            loading={end.isPending}
+            onClick={() =>
+              end.mutate(undefined, {
+                onSuccess: (r) => {
+                  notifications.show({ color: 'green', message: t('admin.users.sessionsEnded', { name: user.name, count: r.sessionsEnded }) });
+                  onClose();
+                },
+              })
+            }
+          >
+            {t('admin.users.endSessionsConfirm')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
   );
 }
 
