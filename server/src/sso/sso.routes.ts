@@ -25,7 +25,8 @@ export interface SsoOptions {
 
 export function ssoRoutes(ctx: Ctx, opts: SsoOptions): FastifyPluginAsyncZod {
   // Host, and X-Forwarded-Host/-Proto only when the app trusts its proxy (Fastify's trustProxy).
-  const callbackUrl = (request: FastifyRequest) => `${opts.publicUrl ?? `${request.protocol}://${request.host}`}${CALLBACK_PATH}`;
+  // Normalized (`:80` dropped…) as openid-client will normalize it at the callback: the two must match exactly.
+  const callbackUrl = (request: FastifyRequest) => new URL(CALLBACK_PATH, opts.publicUrl ?? `${request.protocol}://${request.host}`).href;
 
   return async (app) => {
     app.get('/identity-providers', {

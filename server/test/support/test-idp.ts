@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -41,7 +42,9 @@ export async function startTestIdp(opts: { redirectUris: string[]; accounts: Tes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   provider = new Provider(issuer, {
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-idp', alg: 'RS256', use: 'sig' }] },
     clients: [
       { client_id: 'vigie-confidential', client_secret: IDP_CLIENT_SECRET, redirect_uris: opts.redirectUris, token_endpoint_auth_method: 'client_secret_basic' },
       { client_id: 'vigie-public', redirect_uris: opts.redirectUris, token_endpoint_auth_method: 'none' },
