@@ -70,6 +70,7 @@ export async function startTestIdp(opts: { redirectUris: string[]; accounts: Tes
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     cookies: { keys: ['vigie-test-idp-cookie-key'] },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 3600, IdToken: 600, Interaction: 600, Session: 3600 },
     // Vigie is a first-party client here: consent is given once for everything it asks.
     async loadExistingGrant(ctx: any) {
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
