@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTestIdp, type TestIdp } from '../server/test/support/test-idp.ts';
 import { apiSession } from './support/api.ts';
+import { seriousViolations } from './support/axe.ts';
 import { launchBrowser } from './support/browser.ts';
 import { STEP_MS } from './support/journey.ts';
 import { ADMIN, type RunningServer, startServer } from './support/server.ts';
@@ -51,6 +52,7 @@ test('en français : l’adresse du domaine mène au fournisseur d’identité, 
     await page.getByLabel(/^Courriel/).fill('camille@lac.test');
     await page.getByText('Votre organisation se connecte avec Lac Connect.').waitFor({ timeout: STEP_MS });
     expect(await page.getByLabel(/^Mot de passe/).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Continuer avec Lac Connect' }).click();
     await signInAtIdp(page, 'camille@lac.test');
     await page.getByRole('heading', { name: 'Aide et incidents' }).waitFor({ timeout: STEP_MS });
@@ -75,6 +77,7 @@ test('in English: the provider’s button signs an existing requester in, linked
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}/portal`);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'Sign in with Harbour ID' }).click();
     await signInAtIdp(page, 'olivia@harbour.test');
     await page.getByRole('heading', { name: 'Help and incidents' }).waitFor({ timeout: STEP_MS });
@@ -109,15 +112,16 @@ test('en français : l’administrateur configure la connexion unique et copie l
     await table.getByRole('row', { name: /Lac Connect/ }).waitFor({ timeout: STEP_MS });
     await table.getByRole('row', { name: /Harbour ID/ }).waitFor();
     expect(await page.getByLabel('URL de retour (redirect URI)').inputValue()).toBe(`${server.url}/api/v1/auth/sso/callback`);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await table.getByRole('row', { name: /Lac Connect/ }).getByRole('button', { name: /Modifier/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Modifier Lac Connect' });
     await dialog.getByText('Stocké chiffré et jamais affiché. Laissez vide pour conserver le secret actuel.').waitFor();
     expect(await dialog.getByLabel('Secret client').inputValue()).toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByLabel(/^Libellé du bouton/).fill('Lac Connect SSO');
     await dialog.getByRole('button', { name: 'Enregistrer' }).click();
     await table.getByRole('row', { name: /Lac Connect SSO/ }).waitFor({ timeout: STEP_MS });
-    await page.screenshot({ path: `${server.dataDir}/../vigie-sso-admin.png` });
     // The secret was kept: the provider still signs in (its client is confidential).
     await context.clearCookies();
     await page.goto(server.url);

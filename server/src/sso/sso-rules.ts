@@ -30,6 +30,11 @@ export function defaultRoleFor(forProviderOrganization: boolean): Role {
   return forProviderOrganization ? 'agent' : 'requester';
 }
 
+/** Whether users created by default may get this role: never admin by default, requester only for a client. */
+export function defaultRoleFits(role: Role, forProviderOrganization: boolean): boolean {
+  return forProviderOrganization ? role === 'agent' || role === 'manager' : role === 'requester';
+}
+
 /** Field errors of an identity provider's configuration, in words. */
 export function validateProvider(c: ProviderConfig, forProviderOrganization: boolean): FieldError[] {
   const errors: FieldError[] = [];
@@ -48,7 +53,7 @@ export function validateProvider(c: ProviderConfig, forProviderOrganization: boo
     seen.add(d);
   });
   const allowed = rolesAllowed(forProviderOrganization);
-  if (!allowed.includes(c.defaultRole) || c.defaultRole === 'admin') {
+  if (!defaultRoleFits(c.defaultRole, forProviderOrganization)) {
     errors.push({ path: 'defaultRole', message: forProviderOrganization ? 'Agent or manager for staff' : 'Only requester for a client organization' });
   }
   c.roleMappings.forEach((m, i) => {

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../../../contract/auth.ts';
 import type { Executor, IdentityProviderTable } from '../db/database.ts';
+import type { ProviderRules } from './sso-rules.ts';
 
 export type IdentityProviderRow = Selectable<IdentityProviderTable>;
 
@@ -55,22 +56,36 @@ export function touchIdentity(db: Executor, id: number, at: string) {
   return db.updateTable('user_identities').set({ last_login_at: at }).where('id', '=', id).execute();
 }
 
-export function toIdentityProvider(row: IdentityProviderRow, callbackUrl: string) {
+/** The provisioning rules of a provider, for the sign-in. */
+export function rulesOf(row: IdentityProviderRow): ProviderRules & { orgId: number } {
   return {
-    id: row.id,
-    name: row.name,
     orgId: row.org_id,
-    issuer: row.issuer,
-    clientId: row.client_id,
-    hasClientSecret: row.client_secret !== null,
-    scopes: row.scopes,
     emailDomains: JSON.parse(row.email_domains) as string[],
-    showButton: row.show_button === 1,
     autoCreate: row.auto_create === 1,
     defaultRole: row.default_role as Role,
     linkByEmail: row.link_by_email === 1,
     roleClaim: row.role_claim,
     roleMappings: JSON.parse(row.role_mappings) as { value: string; role: Role }[],
+  };
+}
+
+export function toIdentityProvider(row: IdentityProviderRow, callbackUrl: string) {
+  const { orgId, emailDomains, autoCreate, defaultRole, linkByEmail, roleClaim, roleMappings } = rulesOf(row);
+  return {
+    id: row.id,
+    name: row.name,
+    orgId,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    hasClientSecret: row.client_secret !== null,
+    scopes: row.scopes,
+    emailDomains,
+    showButton: row.show_button === 1,
+    autoCreate,
+    defaultRole,
+    linkByEmail,
+    roleClaim,
+    roleMappings,
     active: row.active === 1,
     callbackUrl,
     createdAt: row.created_at,

@@ -14,7 +14,7 @@ import { findUserByEmail, insertUser, toUser, type UserRow } from '../users/user
 import { type AuthorizationChecks, authorizationUrl, exchangeCode, newChecks } from './oidc-client.ts';
 import * as repo from './sso.repository.ts';
 import {
-  defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
+  defaultRoleFits, defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
   validateProvider,
 } from './sso-rules.ts';
 
@@ -73,7 +73,7 @@ export async function updateIdentityProvider(ctx: Ctx, actor: Actor, id: number,
     const forProvider = await organizationKind(trx, orgId);
     const merged = { ...old, ...stripUndefined(input) };
     // Moving a provider between a client and the provider organization resets a default role that no longer fits.
-    if (input.defaultRole === undefined && forProvider !== null && !validRoleFor(merged.defaultRole, forProvider)) merged.defaultRole = defaultRoleFor(forProvider);
+    if (input.defaultRole === undefined && forProvider !== null && !defaultRoleFits(merged.defaultRole, forProvider)) merged.defaultRole = defaultRoleFor(forProvider);
     const errors = forProvider === null ? [{ path: 'orgId', message: 'Unknown organization' }] : validateProvider(merged, forProvider);
     if (errors.length > 0) throw AppError.validation(errors, 'The identity provider is not valid');
     if (merged.active) await assertDomainsFree(trx, merged.emailDomains, id);
@@ -176,7 +176,7 @@ export async function completeSignIn(ctx: Ctx, input: { sealedAttempt: string | 
 // ----- private helpers -----
 
 async function findOrProvisionUser(trx: Trx, row: repo.IdentityProviderRow, issuer: string, claims: Record<string, unknown> & { sub: string }, now: string): Promise<UserRow> {
-  const provider = repo.toIdentityProvider(row, '');
+  const provider = repo.rulesOf(row);
   const forProvider = (await organizationKind(trx, provider.orgId)) === true;
   const admit = (user: UserRow) => {
     if (user.active !== 1 || !userFitsProvider(toUser(user), provider, forProvider)) throw refusal('not_allowed', `User ${user.id} may not sign in with identity provider ${row.id}`);
@@ -266,10 +266,6 @@ async function assertDomainsFree(trx: Trx, domains: string[], exceptId: number |
       ]);
     }
   }
-}
-
-function validRoleFor(role: Role, forProvider: boolean) {
-  return forProvider ? role === 'agent' || role === 'manager' : role === 'requester';
 }
 
 function summary(r: repo.IdentityProviderRow) {

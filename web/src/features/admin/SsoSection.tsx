@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Checkbox, CopyButton, Group, PasswordInput, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Checkbox, CopyButton, Group, PasswordInput, Select, Stack, Switch, TagsInput, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -42,7 +42,7 @@ export function SsoSection() {
             render: (p) => (
               <Group gap={4}>
                 {p.showButton && <Badge variant="light">{t('admin.sso.badge.button')}</Badge>}
-                {p.linkByEmail && <Badge variant="light" color="teal">{t('admin.sso.badge.link')}</Badge>}
+                {p.linkByEmail && <Badge variant="light" color="gray">{t('admin.sso.badge.link')}</Badge>}
                 {p.autoCreate && <Badge variant="light" color="grape">{t('admin.sso.badge.create', { role: t(`admin.role.${p.defaultRole}`) })}</Badge>}
               </Group>
             ),
@@ -69,15 +69,13 @@ function CallbackUrl({ url }: { url: string }) {
       description={t('admin.sso.callbackHelp')}
       value={url}
       readOnly
-      rightSectionWidth={44}
+      rightSectionWidth={96}
       rightSection={
         <CopyButton value={url}>
           {({ copied, copy }) => (
-            <Tooltip label={copied ? t('admin.sso.copied') : t('admin.sso.copy')} withArrow>
-              <ActionIcon variant="subtle" onClick={copy} aria-label={t('admin.sso.copy')}>
-                {copied ? '✓' : '⧉'}
-              </ActionIcon>
-            </Tooltip>
+            <Button size="compact-sm" variant="light" onClick={copy}>
+              {copied ? t('admin.sso.copied') : t('admin.sso.copy')}
+            </Button>
           )}
         </CopyButton>
       }
