@@ -22,6 +22,7 @@ import { organizationRoutes } from './organizations/organization.routes.ts';
 import { personRoutes } from './people/person.routes.ts';
 import { calendarRoutes } from './calendars/calendar.routes.ts';
 import { slaRoutes } from './sla/sla.routes.ts';
+import { ssoRoutes } from './sso/sso.routes.ts';
 import { savedViewRoutes } from './saved-views/saved-view.routes.ts';
 import { serviceRoutes } from './services/service.routes.ts';
 import { teamRoutes } from './teams/team.routes.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   runWorkers?: boolean;
   /** Serve web/dist (default true; the API tests turn it off). */
   serveWebApp?: boolean;
+  /** `VIGIE_PUBLIC_URL`, for the single sign-on callback; absent, derived from each request. */
+  publicUrl?: string;
 }
 
 /** What use cases need, from the app's dependencies (also used by the demo seed, which runs before the app). */
@@ -128,6 +131,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(savedViewRoutes(ctx));
       await api.register(calendarRoutes(ctx));
       await api.register(slaRoutes(ctx));
+      await api.register(ssoRoutes(ctx, { publicUrl: deps.publicUrl }));
     },
     { prefix: '/api/v1' },
   );

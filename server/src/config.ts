@@ -16,6 +16,10 @@ const Env = z.object({
   VIGIE_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   VIGIE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(1024).default(20),
   VIGIE_SECRET_KEY: z.string().optional(),
+  VIGIE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Address users reach Vigie at (e.g. https://desk.example.com), for single sign-on callbacks'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     trustProxy: e.VIGIE_TRUST_PROXY,
     attachmentMaxBytes: Math.round(e.VIGIE_ATTACHMENT_MAX_MB * 1024 * 1024),
     secretKey: e.VIGIE_SECRET_KEY,
+    publicUrl: e.VIGIE_PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
   };
 }

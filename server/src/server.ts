@@ -42,6 +42,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     runWorkers: config.role !== 'web',
     trustProxy: config.trustProxy,
     secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
   });
   await app.listen({ port: config.port, host: config.host });
   logger.info({ role: config.role, database: database.dialect, dataDir: config.dataDir }, 'Vigie is running');

@@ -233,7 +233,42 @@ export interface CalendarTable {
   updated_at: Timestamp;
 }
 
+export interface IdentityProviderTable {
+  id: Generated<number>;
+  name: string;
+  org_id: number;
+  issuer: string;
+  client_id: string;
+  /** Sealed by SecretBox; null for a public client. */
+  client_secret: string | null;
+  scopes: string;
+  /** JSON array of lower-case domains. */
+  email_domains: string;
+  show_button: Flag;
+  auto_create: Flag;
+  default_role: string;
+  link_by_email: Flag;
+  role_claim: string | null;
+  /** JSON: [{value, role}] */
+  role_mappings: string;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserIdentityTable {
+  id: Generated<number>;
+  user_id: number;
+  provider_id: number;
+  issuer: string;
+  subject: string;
+  created_at: Timestamp;
+  last_login_at: Timestamp;
+}
+
 export interface DB {
+  identity_providers: IdentityProviderTable;
+  user_identities: UserIdentityTable;
   calendars: CalendarTable;
   sla_policies: SlaPolicyTable;
   attachments: AttachmentTable;

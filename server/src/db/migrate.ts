@@ -7,6 +7,7 @@ import * as ftsPrefix from './migrations/2026-11-27T03-fts-prefix.ts';
 import * as calendars from './migrations/2026-11-27T10-calendars.ts';
 import * as sla from './migrations/2026-11-27T11-sla.ts';
 import * as accountSecurity from './migrations/2026-11-29T03-account-security.ts';
+import * as sso from './migrations/2026-11-29T05-sso.ts';
 
 // Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T10-calendars': calendars,
   '2026-11-27T11-sla': sla,
   '2026-11-29T03-account-security': accountSecurity,
+  '2026-11-29T05-sso': sso,
 };
 
 /** Applies every pending migration; throws on the first failure. */

@@ -55,3 +55,15 @@ export async function namesOfPeople(db: Executor, ids: (number | null)[]): Promi
   const rows = await db.selectFrom('people').select(['id', 'name']).where('id', 'in', wanted).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** An active contact of this organization with this e-mail (case-insensitive), the oldest first. */
+export function findPersonByEmail(db: Executor, orgId: number, email: string) {
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('active', '=', 1)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .orderBy('id')
+    .executeTakeFirst();
+}

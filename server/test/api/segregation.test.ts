@@ -428,6 +428,62 @@ const ROUTES: Record<string, Case> = {
     expectProblem(await w.requesterB.as.get('/api/v1/reports/sla?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z'), 403);
   },
 
+  // ----- single sign-on: identity providers are configured by admins only; sign-in routes are public -----
+  'GET /api/v1/identity-providers': async (w) => {
+    const p = await identityProviderOfA(w);
+    for (const [who, u] of [...foreign(w), ['agent of A', w.agentA] as const]) expectProblem(await u.as.get('/api/v1/identity-providers'), 403, who);
+    expect((await w.admin.get('/api/v1/identity-providers')).body.items.map((x: { id: number }) => x.id)).toContain(p.id);
+  },
+  'POST /api/v1/identity-providers': async (w) => {
+    for (const [who, u] of [...foreign(w), ['agent of A', w.agentA] as const]) {
+      expectProblem(await u.as.post('/api/v1/identity-providers', { name: 'Mine', orgId: w.orgB.id, issuer: 'https://idp.b.invalid', clientId: 'b' }), 403, who);
+    }
+    expect((await w.admin.get('/api/v1/identity-providers?limit=200')).body.items.some((x: { name: string }) => x.name === 'Mine')).toBe(false);
+  },
+  'GET /api/v1/identity-providers/{id}': async (w) => {
+    const p = await identityProviderOfA(w);
+    for (const [who, u] of foreign(w)) await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/identity-providers/${id}`), p.id, 403);
+  },
+  'PATCH /api/v1/identity-providers/{id}': async (w) => {
+    const p = await identityProviderOfA(w);
+    for (const [who, u] of foreign(w)) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/identity-providers/${id}`, { orgId: w.orgB.id, emailDomains: ['b.invalid'] }), p.id, 403);
+    }
+    expect((await w.admin.get(`/api/v1/identity-providers/${p.id}`)).body).toMatchObject({ orgId: w.orgA.id, emailDomains: ['a-segregation.invalid'] });
+  },
+  'GET /api/v1/auth/sso/discover': async (w) => {
+    const p = await identityProviderOfA(w);
+    // Public, and it says no more than the sign-in page shows: no organization, issuer or client.
+    const res = await w.t.app.inject({ url: '/api/v1/auth/sso/discover?email=someone@a-segregation.invalid' });
+    expect(res.json()).toEqual({ items: [{ id: p.id, name: 'Sign in as A' }] });
+  },
+  'GET /api/v1/auth/sso/providers': async (w) => {
+    const p = await identityProviderOfA(w);
+    const items = (await w.t.app.inject({ url: '/api/v1/auth/sso/providers' })).json().items as Record<string, unknown>[];
+    expect(items).toContainEqual({ id: p.id, name: 'Sign in as A' });
+    expect(items.every((i) => Object.keys(i).sort().join() === 'id,name')).toBe(true);
+  },
+  'GET /api/v1/auth/sso/{id}/start': async (w) => {
+    const p = await identityProviderOfA(w);
+    const off = (await w.admin.post('/api/v1/identity-providers', { name: 'Off', orgId: w.orgB.id, issuer: 'https://idp.off.invalid', clientId: 'off' })).body;
+    await w.admin.patch(`/api/v1/identity-providers/${off.id}`, { active: false });
+    // A deactivated provider answers exactly as one that does not exist.
+    const [seen, missing] = [await w.t.app.inject({ url: `/api/v1/auth/sso/${off.id}/start` }), await w.t.app.inject({ url: `/api/v1/auth/sso/${MISSING}/start` })];
+    expect([seen.statusCode, missing.statusCode]).toEqual([404, 404]);
+    expect(seen.json()).toEqual(missing.json());
+    const open = await w.t.app.inject({ url: `/api/v1/auth/sso/${p.id}/start?returnTo=https://evil.test` });
+    expect(open.statusCode).toBe(422);
+  },
+  'GET /api/v1/auth/sso/callback': async (w) => {
+    // Without the attempt cookie of this browser, nothing opens a session, whoever calls.
+    for (const [who, u] of foreign(w)) {
+      const res = await w.t.app.inject({ url: '/api/v1/auth/sso/callback?code=stolen&state=stolen', headers: { authorization: `Bearer ${u.token}` } });
+      expect(res.statusCode, who).toBe(302);
+      expect(res.headers.location, who).toBe('/?ssoError=expired');
+      expect(res.cookies.some((c) => c.name === 'vigie_session'), who).toBe(false);
+    }
+  },
+
   // ----- teams and services: the provider's, shared by all staff; no tenant data -----
   'POST /api/v1/teams': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/teams', { name: 'Mine' }), 403, who);
@@ -602,6 +658,23 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
     await ROUTES[route]!(w);
   });
 });
+
+const identityProviders = new WeakMap<World, Promise<{ id: number }>>();
+/** An identity provider of organization A (never contacted: the cases only configure and look it up). */
+function identityProviderOfA(w: World): Promise<{ id: number }> {
+  if (!identityProviders.has(w)) {
+    identityProviders.set(
+      w,
+      w.admin
+        .post('/api/v1/identity-providers', { name: 'Sign in as A', orgId: w.orgA.id, issuer: 'https://idp.a.invalid', clientId: 'a', clientSecret: 'secret-of-a', emailDomains: ['a-segregation.invalid'] })
+        .then((res) => {
+          expect(res.status, JSON.stringify(res.body)).toBe(201);
+          return res.body;
+        }),
+    );
+  }
+  return identityProviders.get(w)!;
+}
 
 /**
  * Asserts the foreign id is answered exactly like an id that does not exist: 404 for the record of the

@@ -121,12 +121,23 @@ const API_MESSAGES: Record<string, string> = {
   'Unknown service': 'admin.errors.unknownService',
   'One target per priority': 'admin.errors.onePerPriority',
   'Time to own cannot exceed time to resolve': 'admin.errors.ttoAfterTtr',
+  // Identity providers (server/src/sso/sso-rules.ts).
+  'A URL such as https://login.example.com': 'admin.sso.errors.issuerUrl',
+  'Must use https (http only on this machine: localhost or 127.0.0.1)': 'admin.sso.errors.issuerHttps',
+  'No query, fragment or credentials in the issuer': 'admin.sso.errors.issuerPlain',
+  'Must include openid': 'admin.sso.errors.openid',
+  'A domain such as example.com': 'admin.sso.errors.domain',
+  'Listed twice': 'admin.sso.errors.twice',
+  'Agent or manager for staff': 'admin.sso.errors.staffRole',
+  'Only requester for a client organization': 'admin.sso.errors.clientRole',
+  'A staff role': 'admin.sso.errors.mappedRole',
+  'Required with role mappings': 'admin.sso.errors.roleClaim',
 };
 
 /** An API field message in the user's language, when it is one the API is known to send. */
 export function translateApiMessage(field: string, message: string, t: TFunction): string {
   // 409 duplicates: say what is taken.
-  if (message === 'Already used' && (field === 'code' || field === 'email')) return t(`admin.errors.${field}Taken`);
+  if (message === 'Already used' && (field === 'code' || field === 'email' || field === 'emailDomains')) return t(`admin.errors.${field}Taken`);
   const key = API_MESSAGES[message];
   return key ? t(key) : message;
 }

@@ -7,7 +7,7 @@ export type Organization = z.infer<typeof OrganizationSchema>;
 export type Person = z.infer<typeof PersonSchema>;
 export type User = z.infer<typeof UserSchema>;
 export type Team = z.infer<typeof TeamSchema>;
-export type Resource = 'organizations' | 'people' | 'users' | 'teams' | 'calendars' | 'sla-policies';
+export type Resource = 'organizations' | 'people' | 'users' | 'teams' | 'calendars' | 'sla-policies' | 'identity-providers';
 
 interface Page<T> {
   items: T[];
