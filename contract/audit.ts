@@ -25,9 +25,10 @@ export const AuditLogFilters = z.object({
 export const AuditLogQuery = PageQuery.extend(AuditLogFilters.shape);
 export const AuditExportQuery = AuditLogFilters.extend({ format: z.enum(['csv']).default('csv') });
 
+/** A field's change; secrets (passwords, tokens, keys) show as "***". */
 export const AuditChange = z.object({
   field: z.string(),
-  from: z.unknown().describe('Secrets (passwords, tokens, keys) are shown as "***"'),
+  from: z.unknown().optional().describe('Absent when the event states a value rather than a change (a creation, a count)'),
   to: z.unknown(),
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesOf, csvCell, csvRow, labelFromPayload, redact } from './audit-rules.ts';
+import { changesOf, changeText, csvCell, csvRow, labelFromPayload, redact } from './audit-rules.ts';
 
 describe('changesOf', () => {
   it('keeps the changes of an update', () => {
@@ -8,8 +8,8 @@ describe('changesOf', () => {
 
   it('lists the fields a record was created with, without its id and timestamps', () => {
     expect(changesOf({ id: 4, name: 'Office', timezone: 'Europe/Paris', createdAt: 'x', updatedAt: 'y' })).toEqual([
-      { field: 'name', from: null, to: 'Office' },
-      { field: 'timezone', from: null, to: 'Europe/Paris' },
+      { field: 'name', to: 'Office' },
+      { field: 'timezone', to: 'Europe/Paris' },
     ]);
   });
 
@@ -30,8 +30,8 @@ describe('changesOf', () => {
   it('shows that a secret was set or removed, never its value', () => {
     expect(changesOf({ changes: [{ field: 'clientSecret', from: null, to: 's3cret' }] })).toEqual([{ field: 'clientSecret', from: null, to: '***' }]);
     expect(changesOf({ clientSecret: 'v1.abc', clientId: 'vigie' })).toEqual([
-      { field: 'clientSecret', from: null, to: '***' },
-      { field: 'clientId', from: null, to: 'vigie' },
+      { field: 'clientSecret', to: '***' },
+      { field: 'clientId', to: 'vigie' },
     ]);
   });
 
@@ -41,9 +41,9 @@ describe('changesOf', () => {
     ]);
     const sha = 'a'.repeat(64);
     expect(changesOf({ note: `vigie_${'Z'.repeat(43)}`, digest: sha, sealed: `v1.${'A'.repeat(40)}` })).toEqual([
-      { field: 'note', from: null, to: '***' },
-      { field: 'digest', from: null, to: '***' },
-      { field: 'sealed', from: null, to: '***' },
+      { field: 'note', to: '***' },
+      { field: 'digest', to: '***' },
+      { field: 'sealed', to: '***' },
     ]);
   });
 
@@ -87,6 +87,12 @@ describe('CSV', () => {
     ['line\nbreak', '"line\nbreak"'],
     ['', ''],
   ])('cell %j → %j', (value, cell) => expect(csvCell(value)).toBe(cell));
+
+  it('writes a change, or a stated value, in words', () => {
+    expect(changeText({ field: 'name', from: 'Gold', to: 'Platinum' })).toBe('name: "Gold" → "Platinum"');
+    expect(changeText({ field: 'description', from: null, to: 'x' })).toBe('description: ∅ → "x"');
+    expect(changeText({ field: 'name', to: 'Office' })).toBe('name: "Office"');
+  });
 
   it('writes rows ended by CRLF', () => {
     expect(csvRow(['a', null, 3])).toBe('a,,3\r\n');

@@ -1,4 +1,9 @@
-import type { FieldChange } from '../lib/diff.ts';
+/** A field's change (`from` → `to`), or a value an event states (no `from`). */
+export interface AuditChange {
+  field: string;
+  from?: unknown;
+  to: unknown;
+}
 
 /**
  * Pure rules of the audit log: which changes an event describes, with every secret masked, and how a
@@ -15,18 +20,22 @@ const SECRET_VALUE = [/^\$argon2/, /^\$2[aby]\$/, /^vigie_[A-Za-z0-9_-]{20,}$/, 
 const CREATED_SKIP = new Set(['id', 'createdAt', 'updatedAt']);
 
 /**
- * The field changes an event describes: its `changes` (updates), the fields it was created with
- * (`*.created`), or else its payload's fields (e.g. `user.sessions_revoked {count}`), secrets masked.
+ * The field changes an event describes, secrets masked: its `changes` (updates, `from` → `to`), or else
+ * the fields its payload states (a creation, `user.sessions_revoked {count}`…), which have no `from`.
  * @example changesOf({ changes: [{ field: 'password', from: 'a', to: 'b' }] }) // [{ field: 'password', from: '***', to: '***' }]
  */
-export function changesOf(payload: unknown): FieldChange[] {
+export function changesOf(payload: unknown): AuditChange[] {
   if (!isRecord(payload)) return [];
-  const raw: FieldChange[] = Array.isArray(payload.changes)
-    ? payload.changes.filter(isRecord).map((c) => ({ field: String(c.field), from: c.from ?? null, to: c.to ?? null }))
-    : Object.entries(payload)
-        .filter(([field]) => !CREATED_SKIP.has(field))
-        .map(([field, to]) => ({ field, from: null, to: to ?? null }));
-  return raw.map((c) => (SECRET_FIELD.test(c.field) ? { field: c.field, from: maskPresent(c.from), to: maskPresent(c.to) } : { field: c.field, from: redact(c.from), to: redact(c.to) }));
+  if (Array.isArray(payload.changes)) {
+    return payload.changes.filter(isRecord).map((c) => {
+      const field = String(c.field);
+      const [from, to] = [c.from ?? null, c.to ?? null];
+      return SECRET_FIELD.test(field) ? { field, from: maskPresent(from), to: maskPresent(to) } : { field, from: redact(from), to: redact(to) };
+    });
+  }
+  return Object.entries(payload)
+    .filter(([field]) => !CREATED_SKIP.has(field))
+    .map(([field, to]) => ({ field, to: SECRET_FIELD.test(field) ? maskPresent(to ?? null) : redact(to ?? null) }));
 }
 
 /** A copy of `value` where secret-looking fields and values are replaced by `***`. */
@@ -62,8 +71,8 @@ export function csvRow(cells: (string | number | null | undefined)[]): string {
 }
 
 /** A change in words for the CSV: `name: "Gold" → "Platinum"`. */
-export function changeText(c: FieldChange): string {
-  return c.from === null || c.from === undefined ? `${c.field}: ${valueText(c.to)}` : `${c.field}: ${valueText(c.from)} → ${valueText(c.to)}`;
+export function changeText(c: AuditChange): string {
+  return 'from' in c ? `${c.field}: ${valueText(c.from)} → ${valueText(c.to)}` : `${c.field}: ${valueText(c.to)}`;
 }
 
 function valueText(v: unknown): string {

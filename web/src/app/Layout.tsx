@@ -30,6 +30,7 @@ function navFor(me: Me, t: (k: string) => string): NavItem[] {
       { href: '/admin/organizations', label: t('nav.organizations') },
       { href: '/admin/people', label: t('nav.people') },
       { href: '/admin/users', label: t('nav.users') },
+      { href: '/admin/audit', label: t('nav.auditLog') },
     );
   } else {
     items.push({ href: '/admin/people', label: t('nav.people') });
