@@ -163,7 +163,8 @@ export function AuditLogSection() {
                     <Text size="xs" c="dimmed">
                       {t(`audit.targets.${e.target.type}`, { defaultValue: e.target.type })}
                     </Text>
-                    <Text size="sm">{e.target.label ?? `#${e.target.id}`}</Text>
+                    {/* Settings are one record: its type says it all. */}
+                    {e.target.type !== 'settings' && <Text size="sm">{e.target.label ?? `#${e.target.id}`}</Text>}
                   </Table.Td>
                   <Table.Td>
                     {shownChanges(e.changes).length === 0 ? (
