@@ -1,4 +1,5 @@
 import { Alert, Button, Center, Code, Group, List, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -36,9 +37,11 @@ interface Filters {
 export function AuditLogSection() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>({ actorId: null, aggregateType: null, fromDay: '', toDay: '' });
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
   const query = useMemo(
-    () => ({ actorId: filters.actorId ?? undefined, aggregateType: filters.aggregateType ?? undefined, ...dayRange(filters.fromDay, filters.toDay) }),
-    [filters],
+    () => ({ actorId: filters.actorId ?? undefined, aggregateType: filters.aggregateType ?? undefined, ...dayRange(filters.fromDay, filters.toDay), q: q || undefined }),
+    [filters, q],
   );
   const badRange = query.from !== undefined && query.to !== undefined && query.from >= query.to;
   const log = useInfiniteQuery({
@@ -69,12 +72,19 @@ export function AuditLogSection() {
             {t('audit.intro')}
           </Text>
         </Stack>
-        <Button component="a" variant="default" href={`/api/v1/audit-log/export${qs({ format: 'csv', ...query })}`} download aria-disabled={badRange || undefined}>
-          {t('audit.export')}
-        </Button>
+        {badRange ? (
+          <Button variant="default" disabled>
+            {t('audit.export')}
+          </Button>
+        ) : (
+          <Button component="a" variant="default" href={`/api/v1/audit-log/export${qs({ format: 'csv', ...query })}`} download>
+            {t('audit.export')}
+          </Button>
+        )}
       </Group>
 
       <Group align="flex-end" gap="sm" role="search" aria-label={t('admin.filters')}>
+        <TextInput label={t('common.search')} type="search" value={search} onChange={(e) => setSearch(e.currentTarget.value)} placeholder={t('audit.searchPlaceholder')} w={220} />
         <Select
           label={t('audit.who')}
           placeholder={t('audit.anyone')}
