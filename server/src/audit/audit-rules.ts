@@ -1,10 +1,3 @@
-/** A field's change (`from` → `to`), or a value an event states (no `from`). */
-export interface AuditChange {
-  field: string;
-  from?: unknown;
-  to: unknown;
-}
-
 /**
  * Pure rules of the audit log: which changes an event describes, with every secret masked, and how a
  * line is written to CSV without becoming a formula in a spreadsheet.
@@ -85,4 +78,11 @@ function maskPresent(v: unknown): unknown {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A field's change (`from` → `to`), or a value an event states (no `from`). */
+export interface AuditChange {
+  field: string;
+  from?: unknown;
+  to: unknown;
 }
