@@ -8,10 +8,12 @@ import { sql } from 'kysely';
 import { AttachmentStorage } from './attachments/attachment-storage.ts';
 import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerProblemHandlers } from './http/problem.ts';
+import { registerRequestContext } from './http/request-context.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { liveRoutes } from './http/live.routes.ts';
 import { LiveUpdates } from './events/live-updates.ts';
@@ -89,6 +91,7 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', request.id);
   });
   registerProblemHandlers(app);
+  registerRequestContext(app);
   await app.register(fastifyCookie);
   registerAuthentication(app, ctx);
 
@@ -132,6 +135,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(calendarRoutes(ctx));
       await api.register(slaRoutes(ctx));
       await api.register(ssoRoutes(ctx, { publicUrl: deps.publicUrl }));
+      await api.register(auditRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

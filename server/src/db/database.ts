@@ -182,6 +182,9 @@ export interface EventTable {
   payload: string;
   created_at: Timestamp;
   processed_at: Timestamp | null;
+  /** Client address and request id of the HTTP request that caused the event; null for background work. */
+  actor_ip: string | null;
+  request_id: string | null;
 }
 
 export interface AttachmentTable {

@@ -1,4 +1,5 @@
 import type { Executor, Trx } from '../db/database.ts';
+import { currentOrigin } from '../http/request-context.ts';
 
 export interface DomainEvent {
   type: string;
@@ -11,9 +12,11 @@ export interface DomainEvent {
 
 /**
  * Appends a domain event to the outbox. It takes a transaction on purpose: the event commits with
- * the state change it describes, or not at all.
+ * the state change it describes, or not at all. Within an HTTP request it also records the client's
+ * address and the request id (for the audit log); background work has neither.
  */
 export async function appendEvent(trx: Trx, event: DomainEvent, at: string): Promise<void> {
+  const origin = currentOrigin();
   await trx
     .insertInto('events')
     .values({
@@ -25,6 +28,8 @@ export async function appendEvent(trx: Trx, event: DomainEvent, at: string): Pro
       payload: JSON.stringify(event.payload),
       created_at: at,
       processed_at: null,
+      actor_ip: origin?.ip ?? null,
+      request_id: origin?.requestId ?? null,
     })
     .execute();
 }

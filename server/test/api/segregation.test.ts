@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertApiToken } from '../../src/auth/auth.repository.ts';
+import { newSecret } from '../../src/lib/passwords.ts';
 import { factories } from '../factories.ts';
 import { client, type Client, DIALECTS, type Reply, startTestApp, type TestApp } from '../test-app.ts';
 
@@ -606,6 +608,23 @@ const ROUTES: Record<string, Case> = {
     expect(bodies).not.toContain('Internal note for A');
     expect(seen.body.items.every((e: { visibility: string }) => e.visibility === 'public')).toBe(true);
   },
+
+  // ----- admin audit log: provider-wide configuration history, admins only -----
+  'GET /api/v1/audit-log': async (w) => {
+    const managerB = await scopedManager(w, w.orgB.id);
+    for (const [who, u] of [...foreign(w), ['manager of B', managerB] as const]) {
+      expectProblem(await u.as.get('/api/v1/audit-log'), 403, who);
+      expectProblem(await u.as.get(`/api/v1/audit-log?aggregateType=sla_policy&aggregateId=${w.policyA.id}`), 403, who);
+    }
+    const seen = await w.admin.get(`/api/v1/audit-log?aggregateType=sla_policy&aggregateId=${w.policyA.id}`);
+    expect(seen.body.items.map((e: { type: string }) => e.type)).toEqual(['sla_policy.created']);
+  },
+  'GET /api/v1/audit-log/export': async (w) => {
+    const managerB = await scopedManager(w, w.orgB.id);
+    for (const [who, u] of [...foreign(w), ['manager of B', managerB] as const]) {
+      expectProblem(await u.as.get(`/api/v1/audit-log/export?format=csv&aggregateId=${w.policyA.id}`), 403, who);
+    }
+  },
 };
 
 describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
@@ -674,6 +693,16 @@ function identityProviderOfA(w: World): Promise<{ id: number }> {
     );
   }
   return identityProviders.get(w)!;
+}
+
+/** A manager whose scope is one organization, signed in with an API token. */
+async function scopedManager(w: World, orgId: number): Promise<{ as: Client }> {
+  const n = Math.random().toString(36).slice(2, 10);
+  const user = await w.admin.post('/api/v1/users', { email: `manager-${n}@example.test`, name: `Manager ${n}`, role: 'manager', orgScope: [orgId] });
+  expect(user.status).toBe(201);
+  const token = newSecret('vigie');
+  await insertApiToken(w.t.database.db, { userId: user.body.id, name: 'manager', hash: token.hash, at: new Date().toISOString() });
+  return { as: client(w.t.app, token.secret) };
 }
 
 /**

@@ -31,6 +31,7 @@ function navFor(me: Me, t: (k: string) => string): NavItem[] {
       { href: '/admin/people', label: t('nav.people') },
       { href: '/admin/users', label: t('nav.users') },
       { href: '/admin/sso', label: t('nav.sso') },
+      { href: '/admin/audit', label: t('nav.auditLog') },
     );
   } else {
     items.push({ href: '/admin/people', label: t('nav.people') });

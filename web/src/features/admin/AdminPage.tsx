@@ -1,6 +1,7 @@
 import { Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../auth/session.ts';
+import { AuditLogSection } from './AuditLogSection.tsx';
 import { CalendarsSection } from './CalendarsSection.tsx';
 import { OrganizationsSection } from './OrganizationsSection.tsx';
 import { SlaPoliciesSection } from './SlaPoliciesSection.tsx';
@@ -9,13 +10,13 @@ import { PeopleSection } from './PeopleSection.tsx';
 import { TeamsSection } from './TeamsSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 
-export type Section = 'organizations' | 'people' | 'users' | 'teams' | 'calendars' | 'sla' | 'sso';
+export type Section = 'organizations' | 'people' | 'users' | 'teams' | 'calendars' | 'sla' | 'sso' | 'audit';
 
 /** Which admin sections a role may open; the API enforces the same rules. */
 export function sectionsFor(role: Me['role']): Section[] {
   switch (role) {
     case 'admin':
-      return ['organizations', 'people', 'users', 'teams', 'calendars', 'sla', 'sso'];
+      return ['organizations', 'people', 'users', 'teams', 'calendars', 'sla', 'sso', 'audit'];
     case 'manager':
       return ['teams', 'people', 'calendars', 'sla'];
     case 'agent':
@@ -51,5 +52,7 @@ export default function AdminPage({ section, me }: { section: string; me: Me }) 
       return <SlaPoliciesSection />;
     case 'sso':
       return <SsoSection />;
+    case 'audit':
+      return <AuditLogSection />;
   }
 }

@@ -61,7 +61,7 @@ export function useStaffUsers() {
 }
 
 // Directories of a service desk are hundreds of rows, not millions; 20 pages of 200 is a safe ceiling.
-async function fetchAll<T>(path: string, filters: ListFilters): Promise<T[]> {
+export async function fetchAll<T>(path: string, filters: ListFilters): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 20; i++) {
