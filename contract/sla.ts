@@ -61,3 +61,9 @@ export const SlaReportRow = z.object({
   ttrCompliance: z.number().nullable(),
 });
 export const SlaReport = z.object({ from: Timestamp, to: Timestamp, rows: z.array(SlaReportRow) });
+
+export const SlaRecomputeBody = z
+  .object({ orgId: Id.optional().describe('Only this organization; absent, every organization in your scope') })
+  .strict()
+  .optional();
+export const SlaRecomputeResult = z.object({ recomputed: z.number().int() });

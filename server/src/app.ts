@@ -11,6 +11,8 @@ import { authRoutes } from './auth/auth.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
+import { registerCsrfCheck } from './http/csrf.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { liveRoutes } from './http/live.routes.ts';
@@ -86,6 +88,9 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', request.id);
   });
   registerProblemHandlers(app);
+  // Before any hook that may refuse a request, so that refusals carry the headers too.
+  await registerSecurityHeaders(app, { hsts: deps.secureCookies ?? false });
+  registerCsrfCheck(app);
   await app.register(fastifyCookie);
   registerAuthentication(app, ctx);
 
