@@ -12,7 +12,7 @@ import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
 import { registerCsrfCheck } from './http/csrf.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { docsPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { liveRoutes } from './http/live.routes.ts';
@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
