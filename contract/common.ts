@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
+/** The largest identifier: ids are 32-bit integers on PostgreSQL, so a larger one cannot exist. */
+export const MAX_ID = 2_147_483_647;
+
 /** Identifiers are positive integers; references such as `I-000123` are accepted where documented. */
-export const Id = z.coerce.number().int().positive();
+export const Id = z.coerce.number().int().positive().max(MAX_ID);
 export const IdParams = z.object({ id: Id });
 
 export const Locale = z.enum(['fr', 'en']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery, Timestamp } from './common.ts';
+import { Id, MAX_ID, PageQuery, Timestamp } from './common.ts';
 
 export const IncidentStatus = z.enum(['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
@@ -18,7 +18,8 @@ export const IncidentIdParams = z.object({
   id: z
     .string()
     .regex(/^(\d+|[Ii]-\d+)$/, 'An incident id or a reference such as I-000123')
-    .transform((s) => Number(s.replace(/^[Ii]-/, ''))),
+    .transform((s) => Number(s.replace(/^[Ii]-/, '')))
+    .pipe(z.number().int().positive().max(MAX_ID)),
 });
 
 export const Incident = z.object({
@@ -128,11 +129,11 @@ const csv = <O>(item: z.ZodType<O, any>) =>
 export const IncidentListQuery = PageQuery.extend({
   status: csv(IncidentStatus).optional(),
   priority: csv(z.coerce.number().int().min(1).max(4)).optional(),
-  orgId: csv(z.coerce.number().int().positive()).optional(),
-  teamId: csv(z.coerce.number().int().positive()).optional(),
-  agentId: csv(z.coerce.number().int().positive()).optional(),
-  callerId: z.coerce.number().int().positive().optional(),
-  parentId: z.coerce.number().int().positive().optional(),
+  orgId: csv(Id).optional(),
+  teamId: csv(Id).optional(),
+  agentId: csv(Id).optional(),
+  callerId: Id.optional(),
+  parentId: Id.optional(),
   channel: csv(Channel).optional(),
   unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   createdFrom: z.iso.datetime({ offset: true }).optional(),

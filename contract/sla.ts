@@ -61,3 +61,10 @@ export const SlaReportRow = z.object({
   ttrCompliance: z.number().nullable(),
 });
 export const SlaReport = z.object({ from: Timestamp, to: Timestamp, rows: z.array(SlaReportRow) });
+
+/** Optional: a POST without a body recomputes every organization in the caller's scope. */
+export const SlaRecomputeBody = z
+  .object({ orgId: Id.optional().describe('Only this organization; absent, every organization in your scope') })
+  .strict()
+  .nullish();
+export const SlaRecomputeResult = z.object({ recomputed: z.number().int() });

@@ -115,8 +115,13 @@ async function shoot(
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     await prepare(page);
-    // No blinking caret, no running transition in the picture.
-    await page.addStyleTag({ content: '*, *::before, *::after { caret-color: transparent !important; transition: none !important; animation: none !important; }' });
+    // No blinking caret, no running transition in the picture. A constructed style sheet: the page's
+    // Content-Security-Policy refuses an injected <style> element.
+    await page.evaluate(() => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('*, *::before, *::after { caret-color: transparent !important; transition: none !important; animation: none !important; }');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    });
     if (options.fullPage) {
       // The whole page, by growing the window to it (a full-page capture would cut the fixed side bar short).
       const height = await page.evaluate(() => document.documentElement.scrollHeight);

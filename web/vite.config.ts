@@ -6,6 +6,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
+  // server/src/http/web-app.ts replaces this placeholder in index.html with each response's style nonce
+  // (Content-Security-Policy); Vite writes it in a <meta property="csp-nonce">, which App.tsx hands to Mantine.
+  html: { cspNonce: 'VIGIE_CSP_NONCE' },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
 });

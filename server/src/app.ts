@@ -12,6 +12,8 @@ import { auditRoutes } from './audit/audit.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
+import { registerCsrfCheck } from './http/csrf.ts';
+import { docsPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { registerRequestContext } from './http/request-context.ts';
 import { registerWebApp } from './http/web-app.ts';
@@ -92,6 +94,9 @@ export async function buildApp(deps: AppDeps) {
   });
   registerProblemHandlers(app);
   registerRequestContext(app);
+  // Before any hook that may refuse a request, so that refusals carry the headers too.
+  await registerSecurityHeaders(app, { hsts: deps.secureCookies ?? false });
+  registerCsrfCheck(app);
   await app.register(fastifyCookie);
   registerAuthentication(app, ctx);
 
@@ -104,7 +109,7 @@ export async function buildApp(deps: AppDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', transformStaticCSP: docsPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -61,14 +61,14 @@ export async function createTestDatabase(dialect: Dialect): Promise<{ url: strin
   };
 }
 
-export async function startTestApp(dialect: Dialect, opts: { clock?: Clock; attachmentMaxBytes?: number } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: Dialect, opts: { clock?: Clock; attachmentMaxBytes?: number; trustProxy?: boolean } = {}): Promise<TestApp> {
   const target = await createTestDatabase(dialect);
   const database = createDatabase(target.url, { poolSize: 5 });
   await migrateToLatest(database.db);
   const clock = opts.clock ?? { now: () => new Date() };
   await ensureFirstAdmin(database.db, clock, { adminEmail: ADMIN.email, adminPassword: ADMIN.password, providerName: 'Test Provider' }, { info() {}, warn() {} } as never);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-data-'));
-  const app = await buildApp({ database, clock, logger: false, dataDir, serveWebApp: false, attachmentMaxBytes: opts.attachmentMaxBytes });
+  const app = await buildApp({ database, clock, logger: false, dataDir, serveWebApp: false, attachmentMaxBytes: opts.attachmentMaxBytes, trustProxy: opts.trustProxy });
   const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN });
   const cookie = login.cookies.find((c) => c.name === 'vigie_session')!;
   const token = await app.inject({ method: 'POST', url: '/api/v1/api-tokens', cookies: { vigie_session: cookie.value }, payload: { name: 'tests' } });

@@ -30,19 +30,27 @@ export function attachmentRoutes(ctx: Ctx): FastifyPluginAsyncZod {
         let visibility: 'public' | 'internal' = 'public';
         try {
           for await (const part of request.parts()) {
-            if (part.type === 'file') {
+            if (part.fieldname === 'file') {
+              if (part.type !== 'file') throw malformed('the `file` part must be a file (with a filename)');
               const content = await part.toBuffer();
               files.push({ filename: cleanFilename(part.filename), content });
             } else if (part.fieldname === 'visibility') {
+              if (part.type === 'file') throw malformed('the `visibility` part must be a field, not a file');
               if (part.value !== 'public' && part.value !== 'internal') throw AppError.validation([{ path: 'visibility', message: 'public or internal' }]);
               visibility = part.value;
+            } else {
+              throw malformed(`unexpected part \`${part.fieldname.slice(0, 50)}\`; send \`file\` parts and an optional \`visibility\``);
             }
           }
         } catch (err) {
-          if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          if (err instanceof AppError) throw err;
+          const { code, statusCode } = err as { code?: string; statusCode?: number };
+          if (code === 'FST_REQ_FILE_TOO_LARGE') {
             throw new AppError('attachment.too_large', 413, `Files are limited to ${Math.round(ctx.attachmentMaxBytes / 1048576)} MB each.`);
           }
-          throw err;
+          if (statusCode && statusCode >= 400 && statusCode < 500) throw err;
+          // The parser's own failures (no or wrong boundary, truncated body, bad part headers) are the client's.
+          throw malformed('the body could not be read as multipart/form-data (check the boundary and that the body is complete)');
         }
         const items = await attachments.addAttachments(ctx, actorOf(request), request.params.id, files, visibility);
         return reply.code(201).send({ items });
@@ -69,6 +77,10 @@ export function attachmentRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       },
     });
   };
+}
+
+function malformed(why: string): AppError {
+  return new AppError('attachment.malformed', 400, `Malformed upload: ${why}.`);
 }
 
 /** A display name only (the stored file has a random key): no path, no control characters, bounded length. */

@@ -7,12 +7,15 @@ import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
 import { compiledCalendar } from '../sla/business-clock.ts';
 import { type CalendarSpec, validateCalendar } from '../sla/business-time.ts';
-import { type Actor, MANAGERS, requireRole, STAFF } from '../tenancy/scope.ts';
+import { type Actor, requireProviderWide, requireRole, STAFF } from '../tenancy/scope.ts';
 import * as repo from './calendar.repository.ts';
 
-/** Business calendars belong to the provider: managers and admins edit them, staff read them. */
+/**
+ * Business calendars belong to the provider and any policy may use them: admins and managers of all organizations
+ * edit them, staff read them.
+ */
 export async function createCalendar(ctx: Ctx, actor: Actor, input: z.infer<typeof CreateCalendarBody>) {
-  requireRole(actor, ...MANAGERS);
+  requireProviderWide(actor, 'A business calendar');
   assertValid(input);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
@@ -37,7 +40,7 @@ export async function updateCalendar(ctx: Ctx, actor: Actor, id: number, input: 
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getCalendar(trx, id);
     if (!before) throw AppError.notFound('Calendar');
-    requireRole(actor, ...MANAGERS);
+    requireProviderWide(actor, 'A business calendar');
     const spec = repo.specOf(before);
     assertValid({ timezone: input.timezone ?? spec.timezone, hours: input.hours ?? spec.hours, holidays: input.holidays ?? spec.holidays });
     const row = await repo.updateCalendar(trx, id, {

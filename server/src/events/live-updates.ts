@@ -103,7 +103,8 @@ export class LiveUpdates {
       for (const e of events) {
         this.cursor = e.id;
         const message: LiveMessage = { id: e.id, type: e.type, incidentId: e.aggregate_type === 'incident' ? e.aggregate_id : null, orgId: e.org_id };
-        const internal = e.type === 'incident.commented' && (JSON.parse(e.payload) as { visibility?: string }).visibility === 'internal';
+        // Internal notes and internal files (any event whose payload says `visibility: internal`) are for staff only.
+        const internal = (JSON.parse(e.payload) as { visibility?: string }).visibility === 'internal';
         for (const sub of this.subscribers) {
           if (await this.mayReceive(sub.actor, message, internal)) sub.send(message);
         }

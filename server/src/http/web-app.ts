@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from './problem.ts';
+import { styleNonce } from './security-headers.ts';
 
 const DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /**
- * Serves the built web app (web/dist) and answers index.html for client-side routes.
- * Hashed assets are cached for a year; index.html never is.
+ * Serves the built web app (web/dist) and answers index.html for client-side routes, with the style nonce of
+ * the response's Content-Security-Policy. Hashed assets are cached for a year; index.html never is.
  */
 export async function registerWebApp(app: FastifyInstance, dist = DIST): Promise<void> {
   const index = path.join(dist, 'index.html');
@@ -17,7 +18,7 @@ export async function registerWebApp(app: FastifyInstance, dist = DIST): Promise
     app.log.warn({ dist }, 'web app not built: run `npm run build` to serve the UI');
     return;
   }
-  const html = fs.readFileSync(index);
+  const html = fs.readFileSync(index, 'utf8');
   await app.register(fastifyStatic, {
     root: dist,
     wildcard: false,
@@ -30,6 +31,7 @@ export async function registerWebApp(app: FastifyInstance, dist = DIST): Promise
   });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (request.url.startsWith('/api/')) return sendProblem(reply, 404, `No route for GET ${request.url.split('?')[0]}`, 'route_not_found');
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+    // web/vite.config.ts writes this placeholder where the page needs its nonce (`html.cspNonce`).
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html.replaceAll('VIGIE_CSP_NONCE', styleNonce(reply)));
   });
 }

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Insertable, type Selectable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
+import { MAX_ID } from '../../../contract/common.ts';
 import type { IncidentListQuery, IncidentSort } from '../../../contract/incidents.ts';
 import type { DB, Executor, IncidentTable, Trx } from '../db/database.ts';
 import { isPostgres } from '../db/dialect.ts';
@@ -43,6 +44,13 @@ export function findVisibleIncident(db: Executor, actor: Actor, id: number) {
   return visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor).where('incidents.id', '=', id).executeTakeFirst();
 }
 
+/** Which of these incidents the actor may see, in one query. */
+export async function visibleIncidentIds(db: Executor, actor: Actor, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await visibleIncidents(db.selectFrom('incidents').select('incidents.id'), actor).where('incidents.id', 'in', [...new Set(ids)]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 export function findIncidentsByIds(db: Executor, ids: number[]) {
   if (ids.length === 0) return Promise.resolve([] as IncidentRow[]);
   return db.selectFrom('incidents').select(COLUMNS).where('incidents.id', 'in', ids).execute();
@@ -56,16 +64,12 @@ export function findOpenChildren(db: Executor, actor: Actor, parentId: number) {
     .execute();
 }
 
-/** Child ids of each given incident, in one query. */
-export async function childIdsOf(db: Executor, parentIds: number[]): Promise<Map<number, number[]>> {
+/** Child ids of each given incident, in one query; only those the actor may see, when an actor is given. */
+export async function childIdsOf(db: Executor, parentIds: number[], actor?: Actor): Promise<Map<number, number[]>> {
   const map = new Map<number, number[]>();
   if (parentIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('incidents')
-    .select(['id', 'parent_id'])
-    .where('parent_id', 'in', parentIds)
-    .orderBy('id')
-    .execute();
+  const q = db.selectFrom('incidents').select(['incidents.id as id', 'incidents.parent_id as parent_id']).where('incidents.parent_id', 'in', parentIds);
+  const rows = await (actor ? visibleIncidents(q, actor) : q).orderBy('incidents.id').execute();
   for (const r of rows) map.set(r.parent_id!, [...(map.get(r.parent_id!) ?? []), r.id]);
   return map;
 }
@@ -84,7 +88,8 @@ export function listIncidents(db: Executor, actor: Actor, f: IncidentListQuery, 
   }
   let q = withFilters(visibleIncidents(db.selectFrom('incidents').select(COLUMNS), actor), f);
   if (f.q) {
-    if (ref) q = q.where('incidents.id', '=', Number(ref[1]));
+    // A reference beyond the largest id matches nothing (PostgreSQL would refuse the comparison).
+    if (ref) q = Number(ref[1]) <= MAX_ID ? q.where('incidents.id', '=', Number(ref[1])) : q.where(sql<boolean>`1 = 0`);
     else if (terms.length === 0) q = q.where(sql<boolean>`1 = 0`);
     else if (isPostgres(db)) q = q.where(sql<boolean>`incidents.search_vector @@ to_tsquery('simple', ${terms.map((t) => `${t}:*`).join(' & ')})`);
     else q = q.where('incidents.id', 'in', sql<number>`(select rowid from incidents_fts where incidents_fts match ${terms.map((t) => `"${t}"*`).join(' ')})`);
@@ -225,9 +230,11 @@ export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: s
 
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'] as const;
 
-/** Ids of the open incidents, in id order, for batch jobs to split into ranges. */
-export async function openIncidentIds(db: Executor): Promise<number[]> {
-  const rows = await db.selectFrom('incidents').select('id').where('status', 'in', OPEN).orderBy('id').execute();
+/** Ids of the open incidents (of these organizations only, when given), in id order, for batch jobs to split into ranges. */
+export async function openIncidentIds(db: Executor, orgIds?: number[]): Promise<number[]> {
+  let q = db.selectFrom('incidents').select('id').where('status', 'in', OPEN);
+  if (orgIds) q = orgIds.length > 0 ? q.where('org_id', 'in', orgIds) : q.where(sql<boolean>`1 = 0`);
+  const rows = await q.orderBy('id').execute();
   return rows.map((r) => r.id);
 }
 
@@ -236,14 +243,15 @@ export async function openIncidentIds(db: Executor): Promise<number[]> {
  * until the transaction ends: a batch that rewrites them must not overwrite a concurrent change with values
  * computed from the state before it.
  */
-export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number): Promise<SlaFacts[]> {
-  const q = trx
+export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number, orgIds?: number[]): Promise<SlaFacts[]> {
+  let q = trx
     .selectFrom('incidents')
     .select(SLA_FACTS)
     .where('incidents.id', '>=', from)
     .where('incidents.id', '<=', to)
     .where('incidents.status', 'in', OPEN)
     .orderBy('incidents.id');
+  if (orgIds) q = orgIds.length > 0 ? q.where('incidents.org_id', 'in', orgIds) : q.where(sql<boolean>`1 = 0`);
   return (isPostgres(trx) ? q.forUpdate() : q).execute();
 }
 

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { Executor, Trx } from '../db/database.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { AppError, type FieldError } from '../http/errors.ts';
-import { decodeCursor, toPage } from '../lib/cursor.ts';
+import { decodeCursor, invalidCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 import { getPerson, namesOfPeople } from '../people/person.repository.ts';
@@ -88,28 +88,25 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
     const incident = toIncident(await refreshIncidentSla(trx, row, nowDate, { ownedNow: Boolean(input.agentId) }), []);
     await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes: [{ field: 'status', from: null, to: row.status }] }], now);
     await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: incident }, now);
-    return withCallerName(trx, incident);
+    return asSeenBy(trx, actor, incident);
   });
 }
 
 export async function getIncident(ctx: Ctx, actor: Actor, id: number) {
   const row = await repo.findVisibleIncident(ctx.db, actor, id);
   if (!row) throw AppError.notFound('Incident');
-  const [children, names] = await Promise.all([repo.childIdsOf(ctx.db, [row.id]), namesOfPeople(ctx.db, [row.caller_id])]);
-  return { ...toIncident(row, children.get(row.id) ?? []), callerName: names.get(row.caller_id ?? 0) ?? null };
+  return (await present(ctx.db, actor, [row]))[0]!;
 }
 
 export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQuery) {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   // A cursor of another sort would compare a date with a number: refuse it rather than fail in SQL.
-  if (after && !fitsSort(query.sort, after[0])) throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor for this sort' }]);
+  if (after && !fitsSort(query.sort, after[0])) throw invalidCursor('Invalid cursor for this sort');
+  // Children of a parent the actor cannot see would reveal the link that `parentId` hides in their answers.
+  if (query.parentId !== undefined && !(await repo.visibleIncidentIds(ctx.db, actor, [query.parentId])).has(query.parentId)) return { items: [], nextCursor: null };
   const rows = await repo.listIncidents(ctx.db, actor, query, after);
-  const page = rows.slice(0, query.limit);
-  const [children, names] = await Promise.all([
-    repo.childIdsOf(ctx.db, page.filter((r) => r.parent_id === null).map((r) => r.id)),
-    namesOfPeople(ctx.db, page.map((r) => r.caller_id)),
-  ]);
-  return toPage(rows, query.limit, (r) => ({ ...toIncident(r, children.get(r.id) ?? []), callerName: names.get(r.caller_id ?? 0) ?? null }), (r) => repo.sortKey(query.sort, r));
+  const incidents = new Map((await present(ctx.db, actor, rows.slice(0, query.limit))).map((i) => [i.id, i]));
+  return toPage(rows, query.limit, (r) => incidents.get(r.id)!, (r) => repo.sortKey(query.sort, r));
 }
 
 /**
@@ -161,7 +158,7 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     });
     const children = await repo.childIdsOf(trx, [id]);
     const changes = diff(toIncident(before, children.get(id) ?? []), toIncident(row, children.get(id) ?? []));
-    if (changes.length === 0) return withCallerName(trx, toIncident(row, children.get(id) ?? []));
+    if (changes.length === 0) return asSeenBy(trx, actor, toIncident(row, children.get(id) ?? []));
     const owned = before.agent_id === null && agentId !== null;
     const incident = toIncident(await refreshIncidentSla(trx, row, ctx.clock.now(), { ownedNow: owned }), children.get(id) ?? []);
     const statusChange = changes.filter((c) => c.field === 'status');
@@ -171,14 +168,39 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     if (statusChange.length > 0) entries.push({ orgId: row.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'status_changed', changes: statusChange });
     await appendTimeline(trx, entries, now);
     await appendEvent(trx, { type: 'incident.updated', orgId: row.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
-    return withCallerName(trx, incident);
+    return asSeenBy(trx, actor, incident);
   });
 }
 
-/** The incident as the API answers it: with its caller's name. */
-export async function withCallerName(db: Executor, incident: Incident): Promise<Incident> {
-  const names = await namesOfPeople(db, [incident.callerId]);
-  return { ...incident, callerName: names.get(incident.callerId ?? 0) ?? null };
+/**
+ * The incident as the API answers this actor: with its caller's name, and only the parent and children the actor
+ * may see (a major incident may span organizations; a requester may see only their own reports).
+ */
+export async function asSeenBy(db: Executor, actor: Actor, incident: Incident): Promise<Incident> {
+  const [names, visible] = await Promise.all([
+    namesOfPeople(db, [incident.callerId]),
+    repo.visibleIncidentIds(db, actor, [...incident.childIds, ...(incident.parentId === null ? [] : [incident.parentId])]),
+  ]);
+  return {
+    ...incident,
+    parentId: incident.parentId !== null && visible.has(incident.parentId) ? incident.parentId : null,
+    childIds: incident.childIds.filter((c) => visible.has(c)),
+    callerName: names.get(incident.callerId ?? 0) ?? null,
+  };
+}
+
+/** Incidents read from the database as the API answers this actor (see `asSeenBy`), in a few queries for a whole page. */
+async function present(db: Executor, actor: Actor, rows: repo.IncidentRow[]): Promise<Incident[]> {
+  const [children, names, parents] = await Promise.all([
+    repo.childIdsOf(db, rows.filter((r) => r.parent_id === null).map((r) => r.id), actor),
+    namesOfPeople(db, rows.map((r) => r.caller_id)),
+    repo.visibleIncidentIds(db, actor, rows.flatMap((r) => (r.parent_id === null ? [] : [r.parent_id]))),
+  ]);
+  return rows.map((r) => ({
+    ...toIncident(r, children.get(r.id) ?? []),
+    parentId: r.parent_id !== null && parents.has(r.parent_id) ? r.parent_id : null,
+    callerName: names.get(r.caller_id ?? 0) ?? null,
+  }));
 }
 
 /** Loads an incident the actor may see for a change; 404 if foreign, 409 once closed (read-only). */

@@ -35,11 +35,12 @@ export async function createPerson(ctx: Ctx, actor: Actor, input: z.infer<typeof
 }
 
 export async function updatePerson(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdatePersonBody>) {
+  // Before the lookup: requesters are refused alike whether the person exists, is in their organization or not.
+  requireRole(actor, ...STAFF);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findPerson(trx, actor, id);
     if (!before) throw AppError.notFound('Person');
-    requireRole(actor, ...STAFF);
     const row = await repo.updatePerson(trx, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.email !== undefined && { email: input.email }),

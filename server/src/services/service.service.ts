@@ -5,12 +5,12 @@ import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
-import { type Actor, MANAGERS, requireRole } from '../tenancy/scope.ts';
+import { type Actor, requireProviderWide } from '../tenancy/scope.ts';
 import * as repo from './service.repository.ts';
 
-/** The service catalog is the provider's: managers and admins edit it, everyone signed in reads it. */
+/** The service catalog is the provider's, offered to every organization: admins and managers of all organizations edit it, everyone signed in reads it. */
 export async function createService(ctx: Ctx, actor: Actor, input: z.infer<typeof CreateServiceBody>) {
-  requireRole(actor, ...MANAGERS);
+  requireProviderWide(actor, 'The service catalog');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const row = await repo.insertService(trx, { name: input.name, description: input.description ?? null, active: 1, created_at: now, updated_at: now });
@@ -25,7 +25,7 @@ export async function updateService(ctx: Ctx, actor: Actor, id: number, input: z
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getService(trx, id);
     if (!before) throw AppError.notFound('Service');
-    requireRole(actor, ...MANAGERS);
+    requireProviderWide(actor, 'The service catalog');
     const row = await repo.updateService(trx, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),

@@ -8,7 +8,7 @@ import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 import { getService } from '../services/service.repository.ts';
-import { type Actor, assertInScope, MANAGERS, requireRole, STAFF } from '../tenancy/scope.ts';
+import { type Actor, assertInScope, MANAGERS, requireProviderWide, requireRole, STAFF } from '../tenancy/scope.ts';
 import { calendarIsActive } from './business-clock.ts';
 import * as repo from './sla-policy.repository.ts';
 
@@ -17,7 +17,7 @@ type CreateSlaPolicy = z.infer<typeof CreateSlaPolicyBody>;
 /** Managers set SLA policies; the most specific one applies to each incident (see sla-rules.ts). */
 export async function createSlaPolicy(ctx: Ctx, actor: Actor, input: CreateSlaPolicy) {
   requireRole(actor, ...MANAGERS);
-  if (input.orgId) assertInScope(actor, input.orgId, 'Organization');
+  assertMayApplyTo(actor, input.orgId ?? null);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const errors = await checkReferences(trx, input);
@@ -42,12 +42,17 @@ export async function createSlaPolicy(ctx: Ctx, actor: Actor, input: CreateSlaPo
 
 /** Changes apply to incidents as they next change (new deadlines are computed from `reportedAt`). */
 export async function updateSlaPolicy(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateSlaPolicyBody>) {
+  // Requesters are refused before the lookup: a 403 that depended on the policy would reveal it exists.
+  requireRole(actor, ...STAFF);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findSlaPolicy(trx, actor, id);
     if (!before) throw AppError.notFound('SLA policy');
     requireRole(actor, ...MANAGERS);
-    if (input.orgId) assertInScope(actor, input.orgId, 'Organization');
+    // In the actor's scope before the change and after it: a scoped manager can neither take over a shared
+    // policy nor turn theirs into one.
+    assertMayApplyTo(actor, before.org_id);
+    if (input.orgId !== undefined) assertMayApplyTo(actor, input.orgId);
     const errors = await checkReferences(trx, input);
     if (errors.length > 0) throw AppError.validation(errors);
     const row = await repo.updateSlaPolicy(trx, id, {
@@ -82,6 +87,12 @@ export async function listSlaPolicies(ctx: Ctx, actor: Actor, query: z.infer<typ
   const afterId = query.cursor ? Number(decodeCursor(query.cursor)[1]) : undefined;
   const rows = await repo.listSlaPolicies(ctx.db, actor, { afterId, limit: query.limit, active: query.active, orgId: query.orgId });
   return toPage(rows, query.limit, repo.toSlaPolicy, (r) => [r.id, r.id]);
+}
+
+/** A policy of one organization needs that organization in scope (404 otherwise); a shared one, every organization. */
+function assertMayApplyTo(actor: Actor, orgId: number | null) {
+  if (orgId === null) requireProviderWide(actor, 'An SLA policy without an organization');
+  else assertInScope(actor, orgId, 'Organization');
 }
 
 async function checkReferences(trx: Trx, input: Partial<CreateSlaPolicy>): Promise<FieldError[]> {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { lockOpenIncidentsForSla, openIncidentIds, type SlaColumns, updateSlaColumnsMany } from '../incidents/incident.repository.ts';
-import { type Actor, MANAGERS, requireRole } from '../tenancy/scope.ts';
+import { type Actor, assertInScope, MANAGERS, requireRole, scopeOf } from '../tenancy/scope.ts';
 import { SlaLookups, slaColumnsFor } from './incident-sla.service.ts';
 
 const BATCH = 1000;
@@ -11,13 +11,17 @@ const IN_FLIGHT = { sqlite: 1, postgres: 2 } as const;
 /**
  * Recomputes the SLA state of every open incident (after a change of policies or calendars): policy,
  * deadlines from reportedAt with paused time kept, and the next escalation check. One transaction per batch
- * of ids, its incidents locked while they are rewritten.
+ * of ids, its incidents locked while they are rewritten. Only the organizations in the actor's scope (or the one
+ * asked for): a manager of some organizations never rewrites another's deadlines.
  * @returns how many incidents were recomputed
  */
-export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ recomputed: number }> {
+export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor, input: { orgId?: number } = {}): Promise<{ recomputed: number }> {
   requireRole(actor, ...MANAGERS);
+  if (input.orgId !== undefined) assertInScope(actor, input.orgId, 'Organization');
+  const scope = scopeOf(actor);
+  const orgIds = input.orgId !== undefined ? [input.orgId] : scope.all ? undefined : scope.orgIds;
   const now = ctx.clock.now();
-  const ids = await openIncidentIds(ctx.db);
+  const ids = await openIncidentIds(ctx.db, orgIds);
   const ranges: [number, number][] = [];
   for (let i = 0; i < ids.length; i += BATCH) ranges.push([ids[i]!, ids[Math.min(i + BATCH, ids.length) - 1]!]);
   let next = 0;
@@ -26,7 +30,7 @@ export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ 
     while (next < ranges.length) {
       const [from, to] = ranges[next++]!;
       const done = await ctx.db.transaction().execute(async (trx) => {
-        const rows = await lockOpenIncidentsForSla(trx, from, to);
+        const rows = await lockOpenIncidentsForSla(trx, from, to, orgIds);
         const lookups = new SlaLookups(trx);
         const changed: (SlaColumns & { id: number })[] = [];
         for (const row of rows) {

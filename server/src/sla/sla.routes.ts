@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { IdParams, page } from '../../../contract/common.ts';
-import { CreateSlaPolicyBody, SlaPolicy, SlaPolicyListQuery, SlaReport, SlaReportQuery, UpdateSlaPolicyBody } from '../../../contract/sla.ts';
+import {
+  CreateSlaPolicyBody, SlaPolicy, SlaPolicyListQuery, SlaRecomputeBody, SlaRecomputeResult, SlaReport, SlaReportQuery, UpdateSlaPolicyBody,
+} from '../../../contract/sla.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf } from '../http/authenticate.ts';
 import * as policies from './sla-policy.service.ts';
@@ -35,10 +36,11 @@ export function slaRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     app.post('/sla/recompute', {
       schema: {
         tags,
-        summary: 'Recompute the SLA state of every open incident, e.g. after changing policies or calendars (manager)',
-        response: { 200: z.object({ recomputed: z.number().int() }) },
+        summary: 'Recompute the SLA state of the open incidents of your organizations (or of `orgId`), e.g. after changing policies or calendars (manager)',
+        body: SlaRecomputeBody,
+        response: { 200: SlaRecomputeResult },
       },
-      handler: async (request) => recomputeOpenIncidents(ctx, actorOf(request)),
+      handler: async (request) => recomputeOpenIncidents(ctx, actorOf(request), request.body ?? {}),
     });
     app.get('/reports/sla', {
       schema: { tags, summary: 'SLA compliance per organization and priority over a period (incidents reported in it)', querystring: SlaReportQuery, response: { 200: SlaReport } },

@@ -6,13 +6,13 @@ import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
-import { type Actor, MANAGERS, requireRole, STAFF } from '../tenancy/scope.ts';
+import { type Actor, requireProviderWide, requireRole, STAFF } from '../tenancy/scope.ts';
 import { findUsersByIds } from '../users/user.repository.ts';
 import * as repo from './team.repository.ts';
 
-/** Teams belong to the service provider: managers and admins shape them, agents read them. */
+/** Teams belong to the service provider and serve every organization: admins and managers of all organizations shape them, agents read them. */
 export async function createTeam(ctx: Ctx, actor: Actor, input: z.infer<typeof CreateTeamBody>) {
-  requireRole(actor, ...MANAGERS);
+  requireProviderWide(actor, 'A team');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     await checkMembers(trx, input.memberIds);
@@ -30,7 +30,7 @@ export async function updateTeam(ctx: Ctx, actor: Actor, id: number, input: z.in
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getTeam(trx, id);
     if (!before) throw AppError.notFound('Team');
-    requireRole(actor, ...MANAGERS);
+    requireProviderWide(actor, 'A team');
     const beforeMembers = (await repo.memberIdsOf(trx, [id])).get(id) ?? [];
     if (input.memberIds) {
       await checkMembers(trx, input.memberIds);

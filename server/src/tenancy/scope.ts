@@ -70,5 +70,17 @@ export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.role)) throw AppError.forbidden();
 }
 
+/**
+ * 403 unless the actor may change what applies to every organization (shared SLA policies, calendars, teams,
+ * the service catalog, a recompute of everything): admins, and managers whose scope is all organizations.
+ * A scoped manager can read these objects, so refusing them reveals nothing.
+ */
+export function requireProviderWide(actor: Actor, what: string): void {
+  requireRole(actor, ...MANAGERS);
+  if (!scopeOf(actor).all) {
+    throw new AppError('scope.provider_wide', 403, `${what} is shared by every organization: only an admin or a manager of all organizations may change it.`);
+  }
+}
+
 export const STAFF: Role[] = ['agent', 'manager', 'admin'];
 export const MANAGERS: Role[] = ['manager', 'admin'];

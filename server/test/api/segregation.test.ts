@@ -7,12 +7,14 @@ import { client, type Client, DIALECTS, type Reply, startTestApp, type TestApp }
 
 /**
  * Tenant segregation, route by route. Two client organizations A and B; the "foreign" actors are an
- * agent who serves B only and a requester of B. Every route of the API has a case in ROUTES below
+ * agent who serves B only, a manager who serves B only (a "scoped manager") and a requester of B. Every route of the API has a case in ROUTES below
  * (keyed `METHOD /openapi/path`): a new route without one fails "every route has a case".
  *
  * The rule checked everywhere: a record of A answers the foreign actors exactly as a record that does
  * not exist (404, same problem body), and lists never include A's records. Requesters get 403 only on
- * staff-only actions, where the answer is the same whether the record exists or not.
+ * staff-only actions, where the answer is the same whether the record exists or not. What applies to every
+ * organization (shared SLA policies, calendars, teams, services, a recompute of everything) is for admins and
+ * managers of all organizations: the scoped manager gets 403 on what they can read, 404 on what they cannot.
  */
 
 const MISSING = 987_654;
@@ -43,6 +45,8 @@ interface World {
   agentA: Login;
   requesterB: Login;
   agentB: Login;
+  /** Manager whose scope is B only. */
+  managerB: Login;
   incA: { id: number; ref: string; title: string };
   incOwn: { id: number; ref: string };
   incB: { id: number; ref: string };
@@ -51,11 +55,15 @@ interface World {
   service: { id: number };
   calendar: { id: number };
   policyA: { id: number };
+  policyB: { id: number };
+  /** An SLA policy of no organization: it applies to all of them. */
+  sharedPolicy: { id: number };
 }
 type Case = (w: World) => Promise<void>;
 
 const foreign = (w: World) => [
   ['agent of B', w.agentB],
+  ['scoped manager of B', w.managerB],
   ['requester of B', w.requesterB],
 ] as const;
 
@@ -304,16 +312,21 @@ const ROUTES: Record<string, Case> = {
     expect((await w.agentA.as.get(`/api/v1/people/${w.personA.id}`)).status).toBe(200);
   },
   'PATCH /api/v1/people/{id}': async (w) => {
-    for (const [who, u] of foreign(w)) {
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
       await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/people/${id}`, { name: 'Pwned' }), w.personA.id);
     }
+    // Staff-only: a requester gets the same 403 for a person of their organization, of another, or none.
+    for (const id of [w.personA.id, w.personB.id]) await expectSameAsMissing('requester of B', (p) => w.requesterB.as.patch(`/api/v1/people/${p}`, { name: 'Pwned' }), id, 403);
     expect((await w.admin.get(`/api/v1/people/${w.personA.id}`)).body.name).not.toBe('Pwned');
+    expect((await w.admin.get(`/api/v1/people/${w.personB.id}`)).body.name).not.toBe('Pwned');
   },
   'DELETE /api/v1/people/{id}': async (w) => {
-    for (const [who, u] of foreign(w)) {
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
       await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/people/${id}`), w.personA.id);
     }
+    for (const id of [w.personA.id, w.personB.id]) await expectSameAsMissing('requester of B', (p) => w.requesterB.as.delete(`/api/v1/people/${p}`), id, 403);
     expect((await w.admin.get(`/api/v1/people/${w.personA.id}`)).body.active).toBe(true);
+    expect((await w.admin.get(`/api/v1/people/${w.personB.id}`)).body.active).toBe(true);
   },
 
   // ----- users -----
@@ -375,6 +388,7 @@ const ROUTES: Record<string, Case> = {
   },
   'GET /api/v1/calendars': async (w) => {
     expect((await w.agentB.as.get('/api/v1/calendars')).status).toBe(200);
+    expect((await w.managerB.as.get('/api/v1/calendars')).status).toBe(200);
     expectProblem(await w.requesterB.as.get('/api/v1/calendars'), 403);
   },
   'GET /api/v1/calendars/{id}': async (w) => {
@@ -383,9 +397,13 @@ const ROUTES: Record<string, Case> = {
   },
   'PATCH /api/v1/calendars/{id}': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.patch(`/api/v1/calendars/${w.calendar.id}`, { name: 'Mine' }), 403, who);
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/calendars/${w.calendar.id}`, { name: 'Mine' }), 'scoped manager of B');
+    expect((await w.admin.get(`/api/v1/calendars/${w.calendar.id}`)).body.name).toBe('Office');
   },
   'DELETE /api/v1/calendars/{id}': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.delete(`/api/v1/calendars/${w.calendar.id}`), 403, who);
+    expectProviderWide(await w.managerB.as.delete(`/api/v1/calendars/${w.calendar.id}`), 'scoped manager of B');
+    expect((await w.admin.get(`/api/v1/calendars/${w.calendar.id}`)).body.active).toBe(true);
   },
   'POST /api/v1/calendars/{id}/deadline': async (w) => {
     const body = { start: '2026-03-02T08:00:00Z', minutes: 60 };
@@ -399,29 +417,68 @@ const ROUTES: Record<string, Case> = {
   },
   // ----- SLA policies and reports: an organization's policy is tenant data -----
   'POST /api/v1/sla-policies': async (w) => {
-    for (const [who, u] of foreign(w)) {
-      expectProblem(await u.as.post('/api/v1/sla-policies', { name: 'x', orgId: w.orgA.id, calendarId: w.calendar.id, targets: [{ priority: 1, ttoMinutes: 1, ttrMinutes: 2 }] }), 403, who);
+    const body = (orgId?: number | null) => ({ name: 'x', ...(orgId !== undefined && { orgId }), calendarId: w.calendar.id, targets: [{ priority: 1, ttoMinutes: 1, ttrMinutes: 2 }] });
+    for (const [who, u] of [['agent of B', w.agentB], ['requester of B', w.requesterB]] as const) {
+      expectProblem(await u.as.post('/api/v1/sla-policies', body(w.orgA.id)), 403, who);
     }
+    // A's organization is unknown to the scoped manager of B; a policy for every organization is not theirs to make.
+    await expectSameAsMissing('scoped manager of B', (orgId) => w.managerB.as.post('/api/v1/sla-policies', body(orgId)), w.orgA.id, 'reference');
+    expectProviderWide(await w.managerB.as.post('/api/v1/sla-policies', body()), 'scoped manager of B: no orgId');
+    expectProviderWide(await w.managerB.as.post('/api/v1/sla-policies', body(null)), 'scoped manager of B: orgId null');
+    expect((await w.managerB.as.post('/api/v1/sla-policies', body(w.orgB.id))).status).toBe(201);
+    const shared = (await listAll(w.admin, '/api/v1/sla-policies')).filter((p) => p.orgId === null);
+    expect(shared.map((p) => p.id)).toEqual([w.sharedPolicy.id]);
   },
   'GET /api/v1/sla-policies': async (w) => {
-    const list = await w.agentB.as.get('/api/v1/sla-policies?limit=200');
-    expect(list.body.items.some((p: { orgId: number | null }) => p.orgId === w.orgA.id)).toBe(false);
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
+      const list = await listAll(u.as, '/api/v1/sla-policies');
+      expect(list.some((p: { orgId: number | null }) => p.orgId === w.orgA.id), who).toBe(false);
+      expect(list.map((p) => p.id), who).toEqual(expect.arrayContaining([w.policyB.id, w.sharedPolicy.id]));
+    }
     expectProblem(await w.requesterB.as.get('/api/v1/sla-policies'), 403);
   },
   'GET /api/v1/sla-policies/{id}': async (w) => {
-    await expectSameAsMissing('agent of B', (id) => w.agentB.as.get(`/api/v1/sla-policies/${id}`), w.policyA.id);
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
+      await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/sla-policies/${id}`), w.policyA.id);
+      expect((await u.as.get(`/api/v1/sla-policies/${w.sharedPolicy.id}`)).status, who).toBe(200);
+    }
     await expectSameAsMissing('requester of B', (id) => w.requesterB.as.get(`/api/v1/sla-policies/${id}`), w.policyA.id, 403);
   },
   'PATCH /api/v1/sla-policies/{id}': async (w) => {
-    await expectSameAsMissing('agent of B', (id) => w.agentB.as.patch(`/api/v1/sla-policies/${id}`, { name: 'Mine' }), w.policyA.id);
-    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.patch(`/api/v1/sla-policies/${id}`, { name: 'Mine' }), w.policyA.id);
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
+      await expectSameAsMissing(who, (id) => u.as.patch(`/api/v1/sla-policies/${id}`, { name: 'Mine' }), w.policyA.id);
+    }
+    // Requesters are refused alike, whatever the policy: A's, B's, the shared one or none.
+    for (const id of [w.policyA.id, w.policyB.id, w.sharedPolicy.id]) {
+      await expectSameAsMissing('requester of B', (p) => w.requesterB.as.patch(`/api/v1/sla-policies/${p}`, { name: 'Mine' }), id, 403);
+    }
+    // The scoped manager: B's policy stays B's; the shared one is not theirs; A is unknown to them.
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/sla-policies/${w.policyB.id}`, { orgId: null }), 'scoped manager of B: orgId null');
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/sla-policies/${w.sharedPolicy.id}`, { name: 'Mine' }), 'scoped manager of B: shared');
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/sla-policies/${w.sharedPolicy.id}`, { orgId: w.orgB.id }), 'scoped manager of B: taking the shared one');
+    await expectSameAsMissing('scoped manager of B: to A', (orgId) => w.managerB.as.patch(`/api/v1/sla-policies/${w.policyB.id}`, { orgId }), w.orgA.id, 'reference');
+    expect((await w.managerB.as.patch(`/api/v1/sla-policies/${w.policyB.id}`, { name: 'B, renamed' })).status).toBe(200);
+    expect((await w.admin.get(`/api/v1/sla-policies/${w.policyB.id}`)).body).toMatchObject({ orgId: w.orgB.id, name: 'B, renamed' });
+    expect((await w.admin.get(`/api/v1/sla-policies/${w.sharedPolicy.id}`)).body).toMatchObject({ orgId: null, name: 'Shared' });
+    expect((await w.admin.get(`/api/v1/sla-policies/${w.policyA.id}`)).body.name).toBe('Only A');
   },
   'DELETE /api/v1/sla-policies/{id}': async (w) => {
-    await expectSameAsMissing('agent of B', (id) => w.agentB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
-    await expectSameAsMissing('requester of B', (id) => w.requesterB.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
+    for (const [who, u] of [['agent of B', w.agentB], ['scoped manager of B', w.managerB]] as const) {
+      await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/sla-policies/${id}`), w.policyA.id);
+    }
+    for (const id of [w.policyA.id, w.policyB.id, w.sharedPolicy.id]) {
+      await expectSameAsMissing('requester of B', (p) => w.requesterB.as.delete(`/api/v1/sla-policies/${p}`), id, 403);
+    }
+    expectProviderWide(await w.managerB.as.delete(`/api/v1/sla-policies/${w.sharedPolicy.id}`), 'scoped manager of B: shared');
+    for (const p of [w.policyA, w.sharedPolicy]) expect((await w.admin.get(`/api/v1/sla-policies/${p.id}`)).body.active).toBe(true);
   },
   'POST /api/v1/sla/recompute': async (w) => {
-    for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/sla/recompute'), 403, who);
+    for (const [who, u] of [['agent of B', w.agentB], ['requester of B', w.requesterB]] as const) expectProblem(await u.as.post('/api/v1/sla/recompute'), 403, who);
+    // The scoped manager recomputes B's open incidents, never A's.
+    const openInB = await listAll(w.admin, `/api/v1/incidents?orgId=${w.orgB.id}&status=new,assigned,in_progress,pending`);
+    expect((await w.managerB.as.post('/api/v1/sla/recompute')).body).toEqual({ recomputed: openInB.length });
+    expect((await w.managerB.as.post('/api/v1/sla/recompute', { orgId: w.orgB.id })).body).toEqual({ recomputed: openInB.length });
+    await expectSameAsMissing('scoped manager of B: orgId of A', (orgId) => w.managerB.as.post('/api/v1/sla/recompute', { orgId }), w.orgA.id);
   },
   'GET /api/v1/reports/sla': async (w) => {
     const report = await w.agentB.as.get(`/api/v1/reports/sla?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&orgId=${w.orgA.id}`);
@@ -500,10 +557,12 @@ const ROUTES: Record<string, Case> = {
   },
   'PATCH /api/v1/teams/{id}': async (w) => {
     expectProblem(await w.agentB.as.patch(`/api/v1/teams/${w.team.id}`, { name: 'Mine' }), 403);
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/teams/${w.team.id}`, { memberIds: [w.managerB.id] }), 'scoped manager of B');
     await expectSameAsMissing('requester of B', (id) => w.requesterB.as.patch(`/api/v1/teams/${id}`, { name: 'Mine' }), w.team.id, 403);
   },
   'DELETE /api/v1/teams/{id}': async (w) => {
     expectProblem(await w.agentB.as.delete(`/api/v1/teams/${w.team.id}`), 403);
+    expectProviderWide(await w.managerB.as.delete(`/api/v1/teams/${w.team.id}`), 'scoped manager of B');
     await expectSameAsMissing('requester of B', (id) => w.requesterB.as.delete(`/api/v1/teams/${id}`), w.team.id, 403);
     expect((await w.admin.get(`/api/v1/teams/${w.team.id}`)).body.active).toBe(true);
   },
@@ -518,6 +577,7 @@ const ROUTES: Record<string, Case> = {
   },
   'PATCH /api/v1/services/{id}': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.patch(`/api/v1/services/${w.service.id}`, { name: 'Mine' }), 403, who);
+    expectProviderWide(await w.managerB.as.patch(`/api/v1/services/${w.service.id}`, { name: 'Mine' }), 'scoped manager of B');
   },
   'DELETE /api/v1/services/{id}': async (w) => {
     for (const [who, u] of foreign(w)) expectProblem(await u.as.delete(`/api/v1/services/${w.service.id}`), 403, who);
@@ -633,7 +693,7 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
   beforeAll(async () => {
     const t = await startTestApp(dialect);
     const f = factories(t);
-    const login = async (role: 'requester' | 'agent', fields: Record<string, unknown>): Promise<Login> => {
+    const login = async (role: 'requester' | 'agent' | 'manager', fields: Record<string, unknown>): Promise<Login> => {
       const u = await f.user(role, { password: PASSWORD, ...fields });
       return { ...u, email: (u as unknown as { email: string }).email };
     };
@@ -646,6 +706,7 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
     const requesterB = await login('requester', { orgId: orgB.id });
     const agentA = await login('agent', { orgScope: [orgA.id] });
     const agentB = await login('agent', { orgScope: [orgB.id] });
+    const managerB = await login('manager', { orgScope: [orgB.id] });
     const team = await f.team([agentA.id, agentB.id]);
     const service = await f.service();
     const calendar = (await f.admin.post('/api/v1/calendars', { name: 'Office', timezone: 'Europe/Paris', hours: [{ day: 1, start: '09:00', end: '17:00' }] })).body;
@@ -657,9 +718,13 @@ describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
     const incOwn = await f.incident(ownA.as, { title: 'My own screen' });
     const incB = await f.incident(requesterB.as, { title: 'Réseau lent' });
     const tokenA = (await colleagueA.as.post('/api/v1/api-tokens', { name: 'A' })).body;
+    // After the incidents, so that their SLA state is the same as before these policies existed.
+    const targets = [{ priority: 3, ttoMinutes: 60, ttrMinutes: 480 }];
+    const policyB = (await f.admin.post('/api/v1/sla-policies', { name: 'Only B', orgId: orgB.id, calendarId: calendar.id, targets })).body;
+    const sharedPolicy = (await f.admin.post('/api/v1/sla-policies', { name: 'Shared', calendarId: calendar.id, targets })).body;
     w = {
-      t, admin: f.admin, orgA, orgB, personA, personB, ownA, colleagueA, orgWideA, agentA, requesterB, agentB,
-      incA: { id: incA.id, ref: incA.ref, title: 'Imprimante bloquée zanzibar' }, incOwn, incB, tokenA, team, service, calendar, policyA,
+      t, admin: f.admin, orgA, orgB, personA, personB, ownA, colleagueA, orgWideA, agentA, requesterB, agentB, managerB,
+      incA: { id: incA.id, ref: incA.ref, title: 'Imprimante bloquée zanzibar' }, incOwn, incB, tokenA, team, service, calendar, policyA, policyB, sharedPolicy,
     };
   });
   afterAll(() => w?.t.close());
@@ -728,6 +793,13 @@ async function sessionIdsOf(w: World, session: string, currentOnly = false): Pro
   const res = await w.t.app.inject({ method: 'GET', url: '/api/v1/me/sessions', cookies: { vigie_session: session } });
   expect(res.statusCode).toBe(200);
   return (res.json().items as { id: string; current: boolean }[]).filter((s) => !currentOnly || s.current).map((s) => s.id);
+}
+
+/** 403 for an object shared by every organization, which the actor can read but not change. */
+function expectProviderWide(res: Reply, who: string) {
+  expectProblem(res, 403, who);
+  expect(res.body.code, who).toBe('scope.provider_wide');
+  expect(res.body.detail, who).toMatch(/only an admin or a manager of all organizations/);
 }
 
 function expectProblem(res: Reply, status: number, who = '') {

@@ -48,6 +48,11 @@ const cssVariables: CSSVariablesResolver = () => ({
   dark: {},
 });
 
+// The server's Content-Security-Policy admits Mantine's <style> elements by this response's nonce (see
+// server/src/http/security-headers.ts); browsers expose a nonce only through the `nonce` property.
+const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
+const styleNonce = () => nonce;
+
 export function App() {
   const { t } = useTranslation();
   // Every notification's close button is named, in the current language.
@@ -56,7 +61,7 @@ export function App() {
     [t],
   );
   return (
-    <MantineProvider theme={themed} cssVariablesResolver={cssVariables}>
+    <MantineProvider theme={themed} cssVariablesResolver={cssVariables} getStyleNonce={styleNonce}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <Routes />

@@ -85,6 +85,7 @@ export function saveErrors(error: unknown, fields: readonly string[], t: TFuncti
     else rest.push(e.path ? `${e.path}: ${message}` : message);
   }
   if (Object.keys(result).length > 0 && rest.length === 0) return { fields: result, general: null };
+  if (error.code === 'scope.provider_wide') return { fields: result, general: t('admin.errors.providerWide') };
   if (error.status === 403) return { fields: result, general: t('admin.errors.forbidden') };
   if (error.status === 404) return { fields: result, general: t('admin.errors.notFound') };
   return { fields: result, general: rest.length > 0 ? rest.join(' · ') : error.detail || t('common.error') };

@@ -1,0 +1,169 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../factories.ts';
+import { DIALECTS, startTestApp, type TestApp } from '../test-app.ts';
+
+/**
+ * Requesters' streams and answers carry nothing about what they cannot see: internal files and notes, other
+ * people's incidents linked as parent or children. Scoped staff likewise see no link into other organizations.
+ */
+describe.each(DIALECTS)('disclosures on %s', (dialect) => {
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  let orgA: { id: number };
+  let orgB: { id: number };
+  let ownA: Awaited<ReturnType<ReturnType<typeof factories>['user']>>;
+  let colleagueA: typeof ownA;
+  let orgWideA: typeof ownA;
+  let agentA: typeof ownA;
+  let agentB: typeof ownA;
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    f = factories(t);
+    [orgA, orgB] = [await f.organization(), await f.organization()];
+    ownA = await f.user('requester', { orgId: orgA.id, portalScope: 'own' });
+    colleagueA = await f.user('requester', { orgId: orgA.id, portalScope: 'own' });
+    orgWideA = await f.user('requester', { orgId: orgA.id, portalScope: 'organization' });
+    agentA = await f.user('agent', { orgScope: [orgA.id] });
+    agentB = await f.user('agent', { orgScope: [orgB.id] });
+  });
+  afterAll(() => t?.close());
+
+  it('a requester’s live stream gets nothing of internal files or notes; staff get both', async () => {
+    const incident = await f.incident(ownA.as, { title: 'Scanner jams' });
+    const base = await listening(t.app);
+    const requester = await openStream(`${base}/api/v1/live`, ownA.token);
+    const agent = await openStream(`${base}/api/v1/live`, agentA.token);
+    try {
+      // The streams start from the outbox's end once subscribed: wait until a public change reaches both.
+      await until(async () => {
+        await f.admin.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Warming up', visibility: 'public' });
+        return [requester, agent].every((s) => s.messages.some((m) => m.type === 'incident.commented'));
+      });
+      // A first marker: once it is in, every warm-up reply before it is too.
+      await f.admin.patch(`/api/v1/incidents/${incident.id}`, { title: 'Scanner jams (tray 2)' });
+      await until(async () => requester.messages.some((m) => m.type === 'incident.updated'));
+      const seen = requester.messages.findIndex((m) => m.type === 'incident.updated') + 1;
+      expect((await upload(t, t.adminToken, incident.id, 'internal')).status).toBe(201);
+      await f.admin.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Internal detail', visibility: 'internal' });
+      // A public marker after them: events arrive in order, so once it is in, anything before it would be too.
+      await f.admin.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'in_progress' });
+      await until(async () => requester.messages.slice(seen).some((m) => m.type === 'incident.status_changed'));
+      const before = requester.messages.slice(seen, requester.messages.findIndex((m, i) => i >= seen && m.type === 'incident.status_changed'));
+      expect(before.map((m) => m.type)).toEqual([]);
+      await until(async () => agent.messages.some((m) => m.type === 'incident.status_changed'));
+      expect(agent.messages.map((m) => m.type)).toEqual(expect.arrayContaining(['incident.attachments_added', 'incident.commented']));
+
+      // A public file does reach the requester.
+      expect((await upload(t, t.adminToken, incident.id, 'public')).status).toBe(201);
+      await until(async () => requester.messages.some((m) => m.type === 'incident.attachments_added'));
+    } finally {
+      requester.close();
+      agent.close();
+    }
+  });
+
+  describe('parent and children', () => {
+    let parent: { id: number };
+    let mine: { id: number };
+    let colleagues: { id: number };
+    let inB: { id: number };
+
+    beforeAll(async () => {
+      // A major incident of A's colleague, with a child of each requester of A and one of organization B.
+      parent = await f.incident(colleagueA.as, { title: 'Whole floor offline' });
+      mine = await f.incident(ownA.as, { title: 'My desk is offline' });
+      colleagues = await f.incident(colleagueA.as, { title: 'Meeting room offline' });
+      inB = await f.incident(f.admin, { orgId: orgB.id, title: 'Offline at B too' });
+      for (const child of [mine, colleagues, inB]) {
+        const res = await f.admin.patch(`/api/v1/incidents/${child.id}`, { parentId: parent.id });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+    });
+
+    it('a requester sees only the parent and children they may see', async () => {
+      const own = await ownA.as.get(`/api/v1/incidents/${mine.id}`);
+      expect(own.body.parentId).toBeNull();
+      expect((await ownA.as.get('/api/v1/incidents?limit=200')).body.items.find((i: { id: number }) => i.id === mine.id).parentId).toBeNull();
+      expect((await ownA.as.get(`/api/v1/incidents?parentId=${parent.id}`)).body.items).toEqual([]);
+
+      expect((await colleagueA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([colleagues.id]);
+      expect((await colleagueA.as.get(`/api/v1/incidents/${colleagues.id}`)).body.parentId).toBe(parent.id);
+      const listed = (await colleagueA.as.get('/api/v1/incidents?limit=200')).body.items.find((i: { id: number }) => i.id === parent.id);
+      expect(listed.childIds).toEqual([colleagues.id]);
+      expect((await colleagueA.as.get(`/api/v1/incidents?parentId=${parent.id}`)).body.items.map((i: { id: number }) => i.id)).toEqual([colleagues.id]);
+
+      expect((await orgWideA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
+    });
+
+    it('scoped staff see no link into another organization', async () => {
+      expect((await agentA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
+      const updated = await agentA.as.patch(`/api/v1/incidents/${parent.id}`, { title: 'Whole floor offline (switch)' });
+      expect(updated.body.childIds).toEqual([mine.id, colleagues.id]);
+      expect((await agentB.as.get(`/api/v1/incidents/${inB.id}`)).body.parentId).toBeNull();
+      expect((await agentB.as.get(`/api/v1/incidents?parentId=${parent.id}`)).body.items).toEqual([]);
+      // Whoever serves every organization sees the whole tree.
+      expect((await f.admin.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id, inB.id]);
+      expect((await f.admin.get(`/api/v1/incidents/${inB.id}`)).body.parentId).toBe(parent.id);
+    });
+  });
+});
+
+interface Stream {
+  messages: { type: string; incidentId: number | null }[];
+  close(): void;
+}
+
+async function listening(app: FastifyInstance): Promise<string> {
+  const address = app.server.address();
+  if (address && typeof address === 'object') return `http://127.0.0.1:${address.port}`;
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+async function openStream(url: string, token: string): Promise<Stream> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  const stream: Stream = { messages: [], close: () => abort.abort() };
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop()!;
+        for (const block of blocks) {
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (data) stream.messages.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return stream;
+}
+
+/** Retries `check` until it holds (bounded): live updates arrive after a poll of the outbox. */
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function upload(t: TestApp, token: string, incidentId: number, visibility: 'public' | 'internal') {
+  const boundary = 'vigieDisclosure';
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/incidents/${incidentId}/attachments`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: `--${boundary}\r\nContent-Disposition: form-data; name="visibility"\r\n\r\n${visibility}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${visibility}.txt"\r\nContent-Type: text/plain\r\n\r\nfile\r\n--${boundary}--\r\n`,
+  });
+  return { status: res.statusCode, body: res.json() };
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factories } from '../factories.ts';
+import { DIALECTS, startTestApp, type TestApp } from '../test-app.ts';
+
+/**
+ * Hostile or broken input answers 4xx problem+json, never 500 — on PostgreSQL above all, where ids are 32-bit
+ * integers and a value beyond them fails the query: cursors, ids in paths and queries, multipart bodies.
+ */
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const BEYOND = 2 ** 31;
+
+describe.each(DIALECTS)('robustness on %s', (dialect) => {
+  let t: TestApp;
+  let incident: { id: number; ref: string };
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    const f = factories(t);
+    incident = await f.incident(f.admin, { orgId: (await f.organization()).id });
+  });
+  afterAll(() => t?.close());
+
+  const get = (url: string) => t.app.inject({ url, headers: { authorization: `Bearer ${t.adminToken}` } });
+
+  function expectBadRequest(res: Awaited<ReturnType<typeof get>>, what: string) {
+    expect(res.statusCode, `${what}: ${res.body}`).toBe(400);
+    expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
+  }
+
+  const lists = () => [
+    '/api/v1/organizations', '/api/v1/people', '/api/v1/users', '/api/v1/teams', '/api/v1/services', '/api/v1/calendars',
+    '/api/v1/sla-policies', `/api/v1/incidents/${incident.id}/timeline`,
+    '/api/v1/incidents', '/api/v1/incidents?sort=priority', '/api/v1/incidents?sort=-updatedAt', '/api/v1/incidents?sort=ttrDueAt',
+  ];
+
+  it('every list answers 400 for a cursor beyond the 32-bit ids, or otherwise not its own', async () => {
+    const cursors = {
+      'id above 2^31-1': (sortValue: unknown) => b64([sortValue, BEYOND]),
+      'id of 2^53': (sortValue: unknown) => b64([sortValue, 2 ** 53]),
+      'negative id': (sortValue: unknown) => b64([sortValue, -1]),
+      'fractional id': (sortValue: unknown) => b64([sortValue, 1.5]),
+      'id as a string': (sortValue: unknown) => b64([sortValue, '1']),
+      'sort value above 2^31-1': () => b64([BEYOND, 1]),
+      'not base64 JSON': () => '%%%',
+    };
+    for (const list of lists()) {
+      const sortValue = list.includes('sort=priority') ? 3 : list.includes('/incidents') && !list.includes('timeline') ? '2026-01-01T00:00:00.000Z' : 1;
+      for (const [what, cursor] of Object.entries(cursors)) {
+        const sep = list.includes('?') ? '&' : '?';
+        expectBadRequest(await get(`${list}${sep}cursor=${encodeURIComponent(cursor(sortValue))}`), `${list} ${what}`);
+      }
+      // The cursors the server writes keep working.
+      const first = await get(`${list}${list.includes('?') ? '&' : '?'}limit=1`);
+      expect(first.statusCode, list).toBe(200);
+    }
+  });
+
+  it('ids beyond the 32-bit range answer 400 in paths and queries, the largest one 404', async () => {
+    const records = ['organizations', 'people', 'users', 'teams', 'services', 'calendars', 'sla-policies', 'incidents', 'attachments'];
+    for (const resource of records) {
+      expectBadRequest(await get(`/api/v1/${resource}/${BEYOND}`), resource);
+      expectBadRequest(await get(`/api/v1/${resource}/99999999999999999999`), `${resource} (20 digits)`);
+      expect((await get(`/api/v1/${resource}/${BEYOND - 1}`)).statusCode, resource).toBe(404);
+    }
+    expectBadRequest(await get(`/api/v1/incidents/I-${BEYOND}`), 'reference');
+    expectBadRequest(await get(`/api/v1/incidents/${BEYOND}/timeline`), 'timeline');
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/incidents/${BEYOND}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { title: 'x' } });
+    expectBadRequest(patch, 'PATCH');
+    for (const query of [`orgId=${BEYOND}`, `teamId=1,${BEYOND}`, `callerId=${BEYOND}`, `parentId=${BEYOND}`]) {
+      expectBadRequest(await get(`/api/v1/incidents?${query}`), query);
+    }
+    // A reference searched for beyond the largest id finds nothing (no query error).
+    const search = await get(`/api/v1/incidents?q=I-${'9'.repeat(12)}`);
+    expect(search.statusCode).toBe(200);
+    expect(search.json().items).toEqual([]);
+    // Ids in bodies too.
+    const body = await t.app.inject({ method: 'PATCH', url: `/api/v1/incidents/${incident.id}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { parentId: BEYOND } });
+    expectBadRequest(body, 'parentId in a body');
+  });
+
+  it('malformed multipart bodies answer 400', async () => {
+    const b = 'vigieRobust';
+    const good = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${b}--\r\n`;
+    const bodies: Record<string, [string, string]> = {
+      'wrong boundary': [`multipart/form-data; boundary=another`, good],
+      'no boundary': ['multipart/form-data', good],
+      'truncated body': [`multipart/form-data; boundary=${b}`, good.slice(0, 70)],
+      'not multipart at all': [`multipart/form-data; boundary=${b}`, '\u0000\u0001 garbage'],
+      'a field where a file is expected': [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; name="file"\r\n\r\nhello\r\n--${b}--\r\n`],
+      'a file where a field is expected': [
+        `multipart/form-data; boundary=${b}`,
+        `--${b}\r\nContent-Disposition: form-data; name="visibility"; filename="v.txt"\r\n\r\ninternal\r\n${good.slice(0)}`,
+      ],
+      'an unknown part': [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n${good}`],
+    };
+    for (const [what, [contentType, payload]] of Object.entries(bodies)) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${incident.id}/attachments`,
+        headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': contentType },
+        payload,
+      });
+      expectBadRequest(res, what);
+    }
+    expect((await get(`/api/v1/incidents/${incident.id}/attachments`)).json().items).toEqual([]);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${incident.ref}/attachments`,
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': `multipart/form-data; boundary=${b}` },
+      payload: good,
+    });
+    expect(ok.statusCode).toBe(201);
+  });
+});
