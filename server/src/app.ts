@@ -8,6 +8,8 @@ import { sql } from 'kysely';
 import { AttachmentStorage } from './attachments/attachment-storage.ts';
 import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { twoFactorRoutes } from './auth/two-factor.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
@@ -128,6 +130,8 @@ export async function buildApp(deps: AppDeps) {
       await api.register(savedViewRoutes(ctx));
       await api.register(calendarRoutes(ctx));
       await api.register(slaRoutes(ctx));
+      await api.register(twoFactorRoutes(ctx));
+      await api.register(settingsRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -3,7 +3,7 @@ import type { Executor, Trx } from '../db/database.ts';
 export interface DomainEvent {
   type: string;
   orgId: number | null;
-  aggregateType: 'incident' | 'organization' | 'person' | 'user' | 'team' | 'service' | 'calendar' | 'sla_policy';
+  aggregateType: 'incident' | 'organization' | 'person' | 'user' | 'team' | 'service' | 'calendar' | 'sla_policy' | 'settings';
   aggregateId: number;
   actorId: number | null;
   payload: Record<string, unknown>;
