@@ -1,6 +1,7 @@
 import { Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../auth/session.ts';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 /** `/account`: what every signed-in user manages for themselves (sign-in security, sessions, API tokens). */
 export default function AccountPage({ me }: { me: Me }) {
@@ -13,6 +14,7 @@ export default function AccountPage({ me }: { me: Me }) {
         </Title>
         <Text c="dimmed">{me.email}</Text>
       </div>
+      <TwoFactorSection me={me} />
     </Stack>
   );
 }

@@ -7,6 +7,7 @@ import { type User, useSave } from './api.ts';
 import { DirectoryList } from './DirectoryList.tsx';
 import { check, compact, type FieldErrors, FormModal, saveErrors } from './FormModal.tsx';
 import { LocaleSelect, OrganizationMultiSelect, OrganizationSelect, useOrganizationNames } from './fields.tsx';
+import { StaffTwoFactorSwitch, UserTwoFactorReset } from './TwoFactorAdmin.tsx';
 
 type Role = User['role'];
 const ROLES: Role[] = ['requester', 'agent', 'manager', 'admin'];
@@ -27,6 +28,7 @@ export function UsersSection({ me }: { me: Me }) {
         title={t('admin.users.title')}
         createLabel={t('admin.users.create')}
         searchable
+        actions={<StaffTwoFactorSwitch />}
         filters={{ role: role ?? undefined }}
         extraFilters={
           <Select
@@ -186,6 +188,7 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
         onChange={(e) => set('password', e.currentTarget.value)}
         error={errors.password}
       />
+      {user && <UserTwoFactorReset user={user} />}
     </FormModal>
   );
 }
