@@ -205,7 +205,7 @@ function ProofForm({
           </Alert>
         )}
         {useCode ? (
-          <OneTimeCodeInput key="code" label={t('twoFactor.account.proofCode')} required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} w={200} />
+          <OneTimeCodeInput key="code" label={t('twoFactor.account.proofCode')} required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} w={280} />
         ) : (
           <PasswordInput key="password" label={t('twoFactor.account.proofPassword')} autoComplete="current-password" required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} maw={320} />
         )}

@@ -45,7 +45,7 @@ export function TotpEnrolmentPanel({
           {t('twoFactor.setup.manual')}
         </Text>
         <Group align="flex-end" gap="xs" wrap="nowrap">
-          <TextInput label={t('twoFactor.setup.secret')} value={enrolment.secret} readOnly ff="monospace" flex={1} onFocus={(e) => e.currentTarget.select()} />
+          <TextInput label={t('twoFactor.setup.secret')} value={enrolment.secret} readOnly styles={{ input: { fontFamily: 'monospace' } }} flex={1} onFocus={(e) => e.currentTarget.select()} />
           <CopyButton value={enrolment.secret}>
             {({ copied, copy }) => (
               <Button variant="default" onClick={copy}>
@@ -60,7 +60,7 @@ export function TotpEnrolmentPanel({
             {error}
           </Alert>
         )}
-        <OneTimeCodeInput label={t('twoFactor.login.code')} required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={formatError} w={200} />
+        <OneTimeCodeInput label={t('twoFactor.login.code')} required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={formatError} w={280} />
         <Group>
           <Button type="submit" loading={pending}>
             {t('twoFactor.setup.confirm')}
