@@ -2,6 +2,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, apiSession } from './support/api.ts';
+import { seriousViolations } from './support/axe.ts';
 import { DESKTOP, launchBrowser, signIn } from './support/browser.ts';
 import { EN, FR, STEP_MS, visible, type Words } from './support/journey.ts';
 import { ADMIN, type RunningServer, startServer } from './support/server.ts';
@@ -119,6 +120,7 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
       await page.goto(`${server.url}/account`);
       await page.getByRole('button', { name: w.enable }).click();
       await visible(page.getByRole('img', { name: w.qrAlt }));
+      await expectNoSerious(page);
       const secret = await page.getByLabel(w.secret).inputValue();
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
       await page.getByLabel(w.code).fill(codeAt(secret, 0));
@@ -127,6 +129,7 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
       await visible(list);
       const recoveryCodes = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
       expect(recoveryCodes).toHaveLength(10);
+      await expectNoSerious(page);
       const done = page.getByRole('button', { name: w.done, exact: true });
       expect(await done.isDisabled()).toBe(true);
       await page.getByLabel(w.saved).check();
@@ -145,6 +148,7 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
       await codeField.fill(wrongCodeFor(secret));
       await page.getByRole('button', { name: w.verify }).click();
       await visible(page.getByRole('alert').filter({ hasText: w.wrongCode }));
+      await expectNoSerious(page);
       await codeField.fill(codeAt(secret, 1));
       await page.keyboard.press('Enter');
       await visible(page.getByRole('heading', { level: 1, name: w.homeTitle }));
@@ -181,6 +185,7 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
       await signIn(page, server.url, agent.email, PASSWORD, w.words.signIn);
       await visible(page.getByRole('heading', { level: 1, name: w.setupTitle }));
       await visible(page.getByRole('img', { name: w.qrAlt }));
+      await expectNoSerious(page);
       const secret = await page.getByLabel(w.secret).inputValue();
       await page.getByLabel(w.code).fill(codeAt(secret, 0));
       await page.getByRole('button', { name: w.enable }).click();
@@ -203,6 +208,11 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
     }
   });
 });
+
+/** axe-core finds no serious or critical violation (WCAG 2.1 A/AA) on the screen. */
+async function expectNoSerious(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+}
 
 async function signOut(page: Page, w: TwoFactorWords) {
   await page.getByRole('button', { name: w.account }).click();
