@@ -34,6 +34,13 @@ interface TwoFactorWords {
   usedRecovery: RegExp;
   setupTitle: string;
   continue: string;
+  usersTitle: string;
+  requireForStaff: string;
+  editUser: (name: string) => string;
+  userOn: string;
+  userOff: string;
+  reset: string;
+  resetConfirm: string;
 }
 
 const LANGS: Record<'fr' | 'en', TwoFactorWords> = {
@@ -60,6 +67,13 @@ const LANGS: Record<'fr' | 'en', TwoFactorWords> = {
     usedRecovery: /^Code de secours inconnu ou déjà utilisé\.$/,
     setupTitle: 'Activer la connexion en deux étapes',
     continue: 'Continuer vers Vigie',
+    usersTitle: 'Utilisateurs',
+    requireForStaff: 'Exiger la connexion en deux étapes pour le personnel',
+    editUser: (name) => `Modifier ${name}`,
+    userOn: 'Activée (10 codes de secours restants)',
+    userOff: 'Désactivée',
+    reset: 'Réinitialiser la connexion en deux étapes',
+    resetConfirm: 'Oui, réinitialiser',
   },
   en: {
     words: EN,
@@ -84,6 +98,13 @@ const LANGS: Record<'fr' | 'en', TwoFactorWords> = {
     usedRecovery: /^Unknown or already used recovery code\.$/,
     setupTitle: 'Set up two-factor sign-in',
     continue: 'Continue to Vigie',
+    usersTitle: 'Users',
+    requireForStaff: 'Require two-factor sign-in for staff',
+    editUser: (name) => `Edit ${name}`,
+    userOn: 'On (10 recovery codes left)',
+    userOff: 'Off',
+    reset: 'Reset two-factor sign-in',
+    resetConfirm: 'Yes, reset it',
   },
 };
 
@@ -204,6 +225,43 @@ describe.each(['fr', 'en'] as const)('two-factor sign-in in %s', (lang) => {
       await visible(page.getByRole('heading', { level: 1, name: w.queueTitle }));
     } finally {
       await admin('PUT', '/settings/security', { requireTwoFactorForStaff: false });
+      await context.close();
+    }
+  });
+
+  test('an admin requires it for staff from the users page, and resets a user who lost their phone', async () => {
+    const name = `Lost phone ${lang}`;
+    const agent = await admin('POST', '/users', { email: `lost-${lang}@desk.test`, name, role: 'agent', locale: lang, password: PASSWORD });
+    const own = await apiSession(server.url, agent.email, PASSWORD);
+    const { secret } = await own('POST', '/me/two-factor/totp');
+    await own('POST', '/me/two-factor/totp/confirm', { code: codeAt(secret, 0) });
+    // The admin reads Vigie in the language under test.
+    await admin('PATCH', `/users/${(await admin('GET', '/me')).id}`, { locale: lang });
+    const context = await browser.newContext({ ...DESKTOP, locale: w.words.locale });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(STEP_MS);
+      await signIn(page, server.url, ADMIN.email, ADMIN.password, w.words.signIn);
+      await visible(page.getByRole('heading', { level: 1, name: w.queueTitle }));
+      await page.goto(`${server.url}/admin/users`);
+      await visible(page.getByRole('heading', { level: 1, name: w.usersTitle }));
+
+      const required = page.getByRole('switch', { name: w.requireForStaff });
+      await required.check();
+      await expect.poll(() => admin('GET', '/settings/security')).toEqual({ requireTwoFactorForStaff: true });
+      await required.uncheck();
+      await expect.poll(() => admin('GET', '/settings/security')).toEqual({ requireTwoFactorForStaff: false });
+
+      await page.getByRole('button', { name: w.editUser(name) }).click();
+      const dialog = page.getByRole('dialog');
+      await visible(dialog.getByText(w.userOn));
+      await dialog.getByRole('button', { name: w.reset }).click();
+      await dialog.getByRole('button', { name: w.resetConfirm }).click();
+      await visible(dialog.getByText(w.userOff, { exact: true }));
+      expect((await admin('GET', `/users/${agent.id}/two-factor`)).enabled).toBe(false);
+      // The password alone signs in again.
+      expect((await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: agent.email, password: PASSWORD }) })).status).toBe(200);
+    } finally {
       await context.close();
     }
   });

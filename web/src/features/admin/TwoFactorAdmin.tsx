@@ -19,17 +19,26 @@ export function StaffTwoFactorSwitch() {
   const settings = useQuery({ queryKey: SETTINGS_KEY, queryFn: () => api<SecuritySettings>('/settings/security') });
   const save = useMutation({
     mutationFn: (body: SecuritySettings) => api<SecuritySettings>('/settings/security', { method: 'PUT', body }),
+    // The switch moves at once; it moves back if the change is refused.
+    onMutate: (body) => {
+      const before = qc.getQueryData<SecuritySettings>(SETTINGS_KEY);
+      qc.setQueryData(SETTINGS_KEY, body);
+      return before;
+    },
     onSuccess: (saved) => {
       qc.setQueryData(SETTINGS_KEY, saved);
       notifications.show({ color: 'green', message: saved.requireTwoFactorForStaff ? t('twoFactor.admin.requireSaved') : t('twoFactor.admin.notRequiredSaved') });
     },
-    onError: (e) => notifications.show({ color: 'red', message: twoFactorErrorText(e, t) }),
+    onError: (e, _body, before) => {
+      qc.setQueryData(SETTINGS_KEY, before);
+      notifications.show({ color: 'red', message: twoFactorErrorText(e, t) });
+    },
   });
   return (
     <Switch
       label={t('twoFactor.admin.requireForStaff')}
       description={t('twoFactor.admin.requireForStaffHelp')}
-      disabled={!settings.data || save.isPending}
+      disabled={!settings.data}
       checked={settings.data?.requireTwoFactorForStaff ?? false}
       onChange={(e) => save.mutate({ requireTwoFactorForStaff: e.currentTarget.checked })}
       maw={420}
