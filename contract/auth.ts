@@ -53,7 +53,7 @@ export const CreatedApiToken = ApiToken.extend({
 // ----- the signed-in user's own sessions and password -----
 
 /** How a session was opened. */
-export const SessionMethod = z.enum(['password', 'sso']);
+export const SessionMethod = z.enum(['password', 'two_factor', 'sso']);
 export type SessionMethod = z.infer<typeof SessionMethod>;
 
 export const Session = z.object({

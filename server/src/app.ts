@@ -9,6 +9,8 @@ import { AttachmentStorage } from './attachments/attachment-storage.ts';
 import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { twoFactorRoutes } from './auth/two-factor.routes.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
@@ -141,6 +143,8 @@ export async function buildApp(deps: AppDeps) {
       await api.register(slaRoutes(ctx));
       await api.register(ssoRoutes(ctx, { publicUrl: deps.publicUrl }));
       await api.register(auditRoutes(ctx));
+      await api.register(twoFactorRoutes(ctx));
+      await api.register(settingsRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

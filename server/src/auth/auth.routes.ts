@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiToken, ChangedPassword, ChangePasswordBody, CreateApiTokenBody, CreatedApiToken, LoginBody, Me, Session, SessionParams, SessionsEnded } from '../../../contract/auth.ts';
 import { IdParams } from '../../../contract/common.ts';
+import { LoginChallenge } from '../../../contract/two-factor.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf, currentSessionOf, SESSION_COOKIE, setSessionCookie } from '../http/authenticate.ts';
 import { teamIdsOf } from '../teams/team.repository.ts';
@@ -14,9 +15,20 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/auth/login', {
       config: { public: true },
-      schema: { tags: ['auth'], summary: 'Sign in; sets an HttpOnly session cookie', body: LoginBody, response: { 200: Me } },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Sign in; sets an HttpOnly session cookie (200). A user with two-factor sign-in gets 202 {twoFactorRequired, challenge} and no session: send a code to POST /auth/login/two-factor. Staff who must use it and have not set it up get 202 {twoFactorSetupRequired, challenge}: POST /auth/login/two-factor/setup, then the first code to POST /auth/login/two-factor',
+        body: LoginBody,
+        response: { 200: Me, 202: LoginChallenge },
+      },
       handler: async (request, reply) => {
-        const { user, sessionToken, expiresAt } = await auth.login(ctx, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
+        const result = await auth.login(ctx, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
+        if (result.twoFactor) {
+          const { purpose, challenge } = result.twoFactor;
+          return reply.code(202).send(purpose === 'verify' ? { twoFactorRequired: true, challenge } : { twoFactorSetupRequired: true, challenge });
+        }
+        const { user, sessionToken, expiresAt } = result;
         setSessionCookie(ctx, reply, sessionToken, expiresAt);
         return toMe(toUser(user), await teamIdsOf(ctx.db, user.id));
       },
@@ -90,6 +102,6 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
   };
 }
 
-function toMe(u: ReturnType<typeof toUser>, teamIds: number[]) {
+export function toMe(u: ReturnType<typeof toUser>, teamIds: number[]) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale, teamIds, portalScope: u.portalScope };
 }

@@ -7,12 +7,16 @@ import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
 import { findUserByEmail, toActor } from '../users/user.repository.ts';
 import type { Actor } from '../tenancy/scope.ts';
 import * as repo from './auth.repository.ts';
+import { openChallenge, secondFactorDue } from './two-factor.service.ts';
 
 const WINDOW_MINUTES = 15;
 const MAX_FAILURES_PER_ACCOUNT = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
 
-/** Checks the password and opens a session; rate-limited per account and per address (429). */
+/**
+ * Checks the password and opens a session, or, for a user who owes a second factor, answers a challenge for
+ * it; rate-limited per account and per address (429).
+ */
 export async function login(ctx: Ctx, input: { email: string; password: string; ip: string; userAgent?: string }) {
   const email = input.email.trim().toLowerCase();
   const since = await checkPasswordAttempts(ctx, email, input.ip);
@@ -23,6 +27,9 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
     throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
   }
   await repo.clearFailedLogins(ctx.db, email, since);
+  // Two-factor sign-in: no session yet, a challenge for the second step instead.
+  const due = await secondFactorDue(ctx, user);
+  if (due) return { user, twoFactor: { purpose: due, challenge: await openChallenge(ctx, user.id, due) } };
   return { user, ...(await openSession(ctx, user.id, { ip: input.ip, userAgent: input.userAgent, method: 'password' })) };
 }
 

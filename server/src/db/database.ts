@@ -269,9 +269,55 @@ export interface UserIdentityTable {
   last_login_at: Timestamp;
 }
 
+/** Provider-wide settings, one JSON value per key (e.g. `security`). */
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+  updated_by: number | null;
+}
+
+/** A user's TOTP seed, sealed with the secret key; `enabled_at` null while the enrolment awaits its first code. */
+export interface UserTotpTable {
+  user_id: number;
+  secret: string;
+  enabled_at: Timestamp | null;
+  /** The last 30-second step whose code was accepted: a code of that step or earlier is refused (replay). */
+  last_step: number | null;
+  created_at: Timestamp;
+}
+
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** Between the password and the second factor: `id` is the hash of the opaque token given to the client. */
+export interface LoginChallengeTable {
+  id: string;
+  user_id: number;
+  purpose: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface TwoFactorFailureTable {
+  id: Generated<number>;
+  user_id: number;
+  at: Timestamp;
+}
+
 export interface DB {
   identity_providers: IdentityProviderTable;
   user_identities: UserIdentityTable;
+  settings: SettingTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodeTable;
+  login_challenges: LoginChallengeTable;
+  two_factor_failures: TwoFactorFailureTable;
   calendars: CalendarTable;
   sla_policies: SlaPolicyTable;
   attachments: AttachmentTable;

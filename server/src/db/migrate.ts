@@ -9,6 +9,7 @@ import * as sla from './migrations/2026-11-27T11-sla.ts';
 import * as accountSecurity from './migrations/2026-11-29T03-account-security.ts';
 import * as sso from './migrations/2026-11-29T05-sso.ts';
 import * as eventOrigin from './migrations/2026-11-29T04-event-origin.ts';
+import * as twoFactor from './migrations/2026-11-29T06-two-factor.ts';
 
 // Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T03-account-security': accountSecurity,
   '2026-11-29T05-sso': sso,
   '2026-11-29T04-event-origin': eventOrigin,
+  '2026-11-29T06-two-factor': twoFactor,
 };
 
 /** Applies every pending migration; throws on the first failure. */

@@ -4,7 +4,7 @@ import { currentOrigin } from '../http/request-context.ts';
 export interface DomainEvent {
   type: string;
   orgId: number | null;
-  aggregateType: 'incident' | 'organization' | 'person' | 'user' | 'team' | 'service' | 'calendar' | 'sla_policy' | 'identity_provider';
+  aggregateType: 'incident' | 'organization' | 'person' | 'user' | 'team' | 'service' | 'calendar' | 'sla_policy' | 'identity_provider' | 'settings';
   aggregateId: number;
   actorId: number | null;
   payload: Record<string, unknown>;

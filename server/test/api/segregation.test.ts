@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertApiToken } from '../../src/auth/auth.repository.ts';
 import { newSecret } from '../../src/lib/passwords.ts';
@@ -685,6 +686,130 @@ const ROUTES: Record<string, Case> = {
       expectProblem(await u.as.get(`/api/v1/audit-log/export?format=csv&aggregateId=${w.policyA.id}`), 403, who);
     }
   },
+  // ----- two-factor sign-in: each user acts on their own account only -----
+  'GET /api/v1/me/two-factor': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) expect((await u.as.get('/api/v1/me/two-factor')).body, who).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'POST /api/v1/me/two-factor/totp': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const res = await u.as.post('/api/v1/me/two-factor/totp');
+        expect(res.status, who).toBe(200);
+        expect(decodeURIComponent(res.body.otpauthUri), who).toContain(`Vigie:${u.email}`);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    } finally {
+      await resetTotp(w, w.colleagueA);
+      for (const [, u] of foreign(w)) await resetTotp(w, u);
+    }
+  },
+  'POST /api/v1/me/two-factor/totp/confirm': async (w) => {
+    const seedA = (await w.colleagueA.as.post('/api/v1/me/two-factor/totp')).body.secret;
+    try {
+      for (const [who, u] of foreign(w)) {
+        await u.as.post('/api/v1/me/two-factor/totp');
+        // A's code confirms nothing of B's, and never A's enrolment.
+        expect((await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: totpNow(seedA) })).status, who).toBe(422);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.enabled).toBe(false);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+      for (const [, u] of foreign(w)) await resetTotp(w, u);
+    }
+  },
+  'POST /api/v1/me/two-factor/recovery-codes': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) expectProblem(await u.as.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD }), 409, who);
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.recoveryCodesLeft).toBe(10);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'DELETE /api/v1/me/two-factor': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const res = await w.t.app.inject({ method: 'DELETE', url: '/api/v1/me/two-factor', payload: { password: PASSWORD }, headers: { authorization: `Bearer ${u.token}` } });
+        expect(res.statusCode, who).toBe(409);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.enabled).toBe(true);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'POST /api/v1/auth/login/two-factor': async (w) => {
+    const codesA = await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const own = await enrolTotp(w, u);
+        const challenge = async () => (await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } })).json().challenge;
+        // A's recovery code is unknown to B's sign-in.
+        const withA = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor', payload: { challenge: await challenge(), code: codesA[0] } });
+        expect(withA.statusCode, who).toBe(401);
+        const res = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor', payload: { challenge: await challenge(), code: own[0] } });
+        expect(res.statusCode, who).toBe(200);
+        expect(res.json().id, who).toBe(u.id);
+        const cookie = res.cookies.find((c) => c.name === 'vigie_session')!.value;
+        expect((await w.t.app.inject({ url: `/api/v1/incidents/${w.incA.id}`, cookies: { vigie_session: cookie } })).statusCode, who).toBe(404);
+        await resetTotp(w, u);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.recoveryCodesLeft).toBe(10);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+      for (const [, u] of foreign(w)) await resetTotp(w, u);
+    }
+  },
+  'POST /api/v1/auth/login/two-factor/setup': async (w) => {
+    const put = (value: boolean) => w.t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff: value }, headers: { authorization: `Bearer ${w.t.adminToken}` } });
+    expect((await put(true)).statusCode).toBe(200);
+    try {
+      const login = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: w.agentB.email, password: PASSWORD } });
+      expect(login.json().twoFactorSetupRequired).toBe(true);
+      const setup = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/setup', payload: { challenge: login.json().challenge } });
+      expect(setup.statusCode).toBe(200);
+      expect(decodeURIComponent(setup.json().otpauthUri)).toContain(`Vigie:${w.agentB.email}`);
+      const rows = await w.t.database.db.selectFrom('user_totp').select('user_id').execute();
+      expect(rows.map((r) => r.user_id)).toEqual([w.agentB.id]);
+    } finally {
+      expect((await put(false)).statusCode).toBe(200);
+      await resetTotp(w, w.agentB);
+    }
+  },
+  'GET /api/v1/settings/security': async (w) => {
+    for (const [who, u] of foreign(w)) expectProblem(await u.as.get('/api/v1/settings/security'), 403, who);
+    expectProblem(await w.agentA.as.get('/api/v1/settings/security'), 403);
+  },
+  'PUT /api/v1/settings/security': async (w) => {
+    for (const [who, u] of foreign(w)) {
+      const res = await w.t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff: true }, headers: { authorization: `Bearer ${u.token}` } });
+      expect(res.statusCode, who).toBe(403);
+    }
+    expect((await w.admin.get('/api/v1/settings/security')).body).toEqual({ requireTwoFactorForStaff: false });
+  },
+  'GET /api/v1/users/{id}/two-factor': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) await expectSameAsMissing(who, (id) => u.as.get(`/api/v1/users/${id}/two-factor`), w.colleagueA.id, 403);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'DELETE /api/v1/users/{id}/two-factor': async (w) => {
+    await enrolTotp(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) await expectSameAsMissing(who, (id) => u.as.delete(`/api/v1/users/${id}/two-factor`), w.colleagueA.id, 403);
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.enabled).toBe(true);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
 };
 
 describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
@@ -911,4 +1036,20 @@ function registeredApiRoutes(app: FastifyInstance): string[] {
     if (path.startsWith('/api/v1/')) for (const method of methods) routes.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
   }
   return routes.sort();
+}
+
+/** Turns TOTP on for a user (through their own token); answers their recovery codes. */
+async function enrolTotp(w: World, u: Login): Promise<string[]> {
+  const { secret } = (await u.as.post('/api/v1/me/two-factor/totp')).body;
+  const res = await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: totpNow(secret) });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.recoveryCodes;
+}
+
+async function resetTotp(w: World, u: Login): Promise<void> {
+  expect((await w.admin.delete(`/api/v1/users/${u.id}/two-factor`)).status).toBe(204);
+}
+
+function totpNow(secret: string): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret) });
 }

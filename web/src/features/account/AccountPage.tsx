@@ -6,6 +6,7 @@ import { ApiTokensSection } from './ApiTokensSection.tsx';
 import { PasswordSection } from './PasswordSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 import { SessionsSection } from './SessionsSection.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 /** `/account`: what every signed-in user manages for themselves (sign-in security, sessions, API tokens). */
 export default function AccountPage({ me }: { me: Me }) {
@@ -23,6 +24,7 @@ export default function AccountPage({ me }: { me: Me }) {
       </div>
       <ProfileSection me={me} />
       <PasswordSection />
+      <TwoFactorSection me={me} />
       <SessionsSection />
       <ApiTokensSection />
     </Stack>

@@ -9,6 +9,7 @@ import { type User, useSave } from './api.ts';
 import { DirectoryList } from './DirectoryList.tsx';
 import { check, compact, type FieldErrors, FormModal, saveErrors } from './FormModal.tsx';
 import { LocaleSelect, OrganizationMultiSelect, OrganizationSelect, useOrganizationNames } from './fields.tsx';
+import { StaffTwoFactorSwitch, UserTwoFactorReset } from './TwoFactorAdmin.tsx';
 
 type Role = User['role'];
 const ROLES: Role[] = ['requester', 'agent', 'manager', 'admin'];
@@ -29,6 +30,7 @@ export function UsersSection({ me }: { me: Me }) {
         title={t('admin.users.title')}
         createLabel={t('admin.users.create')}
         searchable
+        actions={<StaffTwoFactorSwitch />}
         filters={{ role: role ?? undefined }}
         extraFilters={
           <Select
@@ -200,6 +202,7 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
         </Group>
       )}
       {user && endingSessions && <EndSessionsDialog user={user} onClose={() => setEndingSessions(false)} />}
+      {user && <UserTwoFactorReset user={user} />}
     </FormModal>
   );
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../app/api.ts';
 import { browserLanguage, chosenLanguage, forgetLanguageChoice, setLanguage, type Lang } from '../../app/i18n.ts';
+import type { LoginChallenge } from './two-factor.ts';
 
 export interface Me {
   id: number;
@@ -46,8 +47,10 @@ async function applyLanguage(me: Me) {
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) => api<Me>('/auth/login', { method: 'POST', body }),
-    onSuccess: async () => {
+    // 200: the user, signed in; 202: a challenge for the second step of two-factor sign-in (no session yet).
+    mutationFn: (body: { email: string; password: string }) => api<Me | LoginChallenge>('/auth/login', { method: 'POST', body }),
+    onSuccess: async (answer) => {
+      if ('challenge' in answer) return;
       await qc.invalidateQueries({ queryKey: ['me'] });
     },
   });
@@ -59,8 +62,11 @@ export function useLogout() {
     mutationFn: () => api<void>('/auth/logout', { method: 'POST' }),
     onSuccess: () => {
       forgetLanguageChoice();
-      qc.clear();
+      // ['me'] first, in place: its observer (the router) shows the sign-in page. Clearing the whole cache
+      // first would leave that observer on a removed query, and the signed-out user on the app.
       qc.setQueryData(['me'], null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      qc.getMutationCache().clear();
     },
   });
 }

@@ -1,0 +1,272 @@
+import QRCode from 'qrcode';
+import type { Ctx } from '../context.ts';
+import type { Executor } from '../db/database.ts';
+import { appendEvent } from '../events/event.repository.ts';
+import { AppError } from '../http/errors.ts';
+import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
+import { securitySettings } from '../settings/settings.service.ts';
+import { type Actor, requireRole } from '../tenancy/scope.ts';
+import { findUserById, findVisibleUser, type UserRow } from '../users/user.repository.ts';
+import * as repo from './two-factor.repository.ts';
+import { checkTotp, isTotpCode, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, otpauthUri } from './totp.ts';
+
+const CHALLENGE_MINUTES = { verify: 5, setup: 15 } as const;
+const FAILURE_WINDOW_MINUTES = 15;
+const MAX_FAILURES = 5;
+
+export type ChallengePurpose = keyof typeof CHALLENGE_MINUTES;
+type Proof = { password?: string; code?: string };
+
+// ----- the sign-in step -----
+
+/**
+ * After a correct password: the second step this user owes, or null when a session may open now. A user
+ * with TOTP gives a code; staff without it, when the provider requires it, set it up first.
+ */
+export async function secondFactorDue(ctx: Ctx, user: UserRow): Promise<ChallengePurpose | null> {
+  const totp = await repo.findTotp(ctx.db, user.id);
+  if (totp?.enabled_at) return 'verify';
+  return (await requiredFor(ctx.db, user)) ? 'setup' : null;
+}
+
+/** An opaque single-use token that stands for "password checked" until the second step. */
+export async function openChallenge(ctx: Ctx, userId: number, purpose: ChallengePurpose): Promise<string> {
+  const now = ctx.clock.now();
+  const token = newSecret('vc');
+  const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES[purpose] * 60_000);
+  await repo.insertChallenge(ctx.db, { id: token.hash, userId, purpose, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+  return token.secret;
+}
+
+/** Forced set-up at sign-in: a new seed for the user of a `setup` challenge. */
+export async function startEnrolmentAtSignIn(ctx: Ctx, challenge: string) {
+  const c = await liveChallenge(ctx, challenge);
+  if (c.purpose !== 'setup') throw AppError.conflict('auth.challenge_purpose', 'This sign-in asks for a code, not a set-up.');
+  return startEnrolment(ctx, c.user_id);
+}
+
+/**
+ * The second step: a TOTP or recovery code for a `verify` challenge; for a `setup` challenge, the first
+ * code of the new seed, which turns two-factor sign-in on and yields the recovery codes. Spends the
+ * challenge on success; the caller then opens the session.
+ */
+export async function completeSignIn(ctx: Ctx, challenge: string, code: string): Promise<{ user: UserRow; recoveryCodes?: string[] }> {
+  const c = await liveChallenge(ctx, challenge);
+  const user = await findUserById(ctx.db, c.user_id);
+  if (!user || user.active !== 1) throw challengeExpired();
+  let recoveryCodes: string[] | undefined;
+  if (c.purpose === 'setup') {
+    recoveryCodes = await confirmEnrolment(ctx, user, code, (message) => new AppError('auth.invalid_code', 401, message));
+  } else {
+    await verifySecondFactor(ctx, user.id, code);
+  }
+  if (!(await repo.deleteChallenge(ctx.db, c.id))) throw challengeExpired();
+  return { user, recoveryCodes };
+}
+
+// ----- the signed-in user's own two-factor sign-in -----
+
+export async function twoFactorStatus(ctx: Ctx, actor: Actor) {
+  const user = await findUserById(ctx.db, actor.userId);
+  if (!user) throw AppError.notFound('User');
+  return statusOf(ctx.db, user);
+}
+
+/** A new seed for the signed-in user, pending until its first code is confirmed. */
+export async function startOwnEnrolment(ctx: Ctx, actor: Actor) {
+  return startEnrolment(ctx, actor.userId);
+}
+
+export async function confirmOwnEnrolment(ctx: Ctx, actor: Actor, code: string) {
+  const user = await findUserById(ctx.db, actor.userId);
+  if (!user) throw AppError.notFound('User');
+  return confirmEnrolment(ctx, user, code, invalidField('code'));
+}
+
+/** New recovery codes (the old ones stop working), after the password or a current code. */
+export async function regenerateRecoveryCodes(ctx: Ctx, actor: Actor, proof: Proof) {
+  const user = await findUserById(ctx.db, actor.userId);
+  if (!user) throw AppError.notFound('User');
+  if (!(await repo.findTotp(ctx.db, user.id))?.enabled_at) throw notEnabled();
+  await checkProof(ctx, user, proof);
+  const codes = newRecoveryCodes();
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), now);
+    await appendEvent(trx, userEvent('user.recovery_codes_regenerated', user, actor.userId), now);
+  });
+  return codes;
+}
+
+/** Turns two-factor sign-in off, after the password or a current code; refused while required of this user. */
+export async function disableOwnTwoFactor(ctx: Ctx, actor: Actor, proof: Proof) {
+  const user = await findUserById(ctx.db, actor.userId);
+  if (!user) throw AppError.notFound('User');
+  if (!(await repo.findTotp(ctx.db, user.id))?.enabled_at) throw notEnabled();
+  if (await requiredFor(ctx.db, user)) {
+    throw AppError.conflict('two_factor.required', 'Two-factor sign-in is required for staff: it cannot be turned off.');
+  }
+  await checkProof(ctx, user, proof);
+  await removeTwoFactor(ctx, user, actor.userId, 'self');
+}
+
+// ----- admins -----
+
+export async function twoFactorStatusOf(ctx: Ctx, actor: Actor, userId: number) {
+  requireRole(actor, 'admin');
+  const user = await findVisibleUser(ctx.db, actor, userId);
+  if (!user) throw AppError.notFound('User');
+  return statusOf(ctx.db, user);
+}
+
+/** Lost phone: an admin removes a user's seed and recovery codes; the user sets it up again (if required, at sign-in). */
+export async function resetTwoFactor(ctx: Ctx, actor: Actor, userId: number) {
+  requireRole(actor, 'admin');
+  const user = await findVisibleUser(ctx.db, actor, userId);
+  if (!user) throw AppError.notFound('User');
+  await removeTwoFactor(ctx, user, actor.userId, 'admin_reset');
+}
+
+// ----- private helpers -----
+
+async function statusOf(db: Executor, user: UserRow) {
+  const totp = await repo.findTotp(db, user.id);
+  const enabled = Boolean(totp?.enabled_at);
+  return {
+    enabled,
+    enabledAt: totp?.enabled_at ?? null,
+    recoveryCodesLeft: enabled ? await repo.countRecoveryCodesLeft(db, user.id) : 0,
+    required: await requiredFor(db, user),
+  };
+}
+
+async function requiredFor(db: Executor, user: UserRow): Promise<boolean> {
+  return user.role !== 'requester' && (await securitySettings(db)).requireTwoFactorForStaff;
+}
+
+async function startEnrolment(ctx: Ctx, userId: number) {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw AppError.notFound('User');
+  if ((await repo.findTotp(ctx.db, userId))?.enabled_at) {
+    throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
+  }
+  const secret = newTotpSecret();
+  await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret), ctx.clock.now().toISOString());
+  const uri = otpauthUri(secret, user.email);
+  const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+  return { secret, otpauthUri: uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+}
+
+/** The first code of a pending seed turns it on; returns the recovery codes, shown once. */
+async function confirmEnrolment(ctx: Ctx, user: UserRow, code: string, wrong: (message: string) => AppError): Promise<string[]> {
+  const totp = await repo.findTotp(ctx.db, user.id);
+  if (!totp) throw AppError.conflict('two_factor.not_started', 'Start the set-up first: scan the QR code, then type the code.');
+  if (totp.enabled_at) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
+  await assertNotLimited(ctx, user.id);
+  const now = ctx.clock.now();
+  const result = checkTotp(ctx.secrets.open(totp.secret), code, now, null);
+  if (!result.ok) {
+    await repo.recordFailure(ctx.db, user.id, now.toISOString());
+    throw wrong('Wrong code: type the 6 digits your app shows now (check that the phone is on time).');
+  }
+  const codes = newRecoveryCodes();
+  const at = now.toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await repo.enableTotp(trx, user.id, result.step, at))) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
+    await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), at);
+    await appendEvent(trx, userEvent('user.two_factor_enabled', user, user.id), at);
+  });
+  await repo.clearFailures(ctx.db, user.id, failureWindowStart(now));
+  return codes;
+}
+
+/** A TOTP code (once per step) or an unspent recovery code, rate-limited per account. */
+async function verifySecondFactor(ctx: Ctx, userId: number, code: string): Promise<void> {
+  await assertNotLimited(ctx, userId);
+  const now = ctx.clock.now();
+  const totp = await repo.findTotp(ctx.db, userId);
+  if (!totp?.enabled_at) throw challengeExpired();
+  let failure: AppError | null = null;
+  if (isTotpCode(code)) {
+    const result = checkTotp(ctx.secrets.open(totp.secret), code, now, totp.last_step);
+    if (!result.ok || !(await repo.useTotpStep(ctx.db, userId, result.step))) {
+      failure = !result.ok && result.reason === 'wrong' ? new AppError('auth.invalid_code', 401, 'Wrong code: type the 6 digits your app shows now, or a recovery code.') : codeReused();
+    }
+  } else if (!(await repo.useRecoveryCode(ctx.db, userId, hashRecoveryCode(userId, code), now.toISOString()))) {
+    failure = new AppError('auth.invalid_code', 401, 'Unknown or already used recovery code.');
+  }
+  if (failure) {
+    await repo.recordFailure(ctx.db, userId, now.toISOString());
+    throw failure;
+  }
+  await repo.clearFailures(ctx.db, userId, failureWindowStart(now));
+}
+
+/** The password or a current TOTP code (a recovery code is for signing in only). */
+async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> {
+  await assertNotLimited(ctx, user.id);
+  const now = ctx.clock.now();
+  if (proof.password !== undefined) {
+    if (await verifyPassword(user.password_hash, proof.password)) return;
+    await repo.recordFailure(ctx.db, user.id, now.toISOString());
+    throw invalidField('password')('Wrong password.');
+  }
+  const totp = await repo.findTotp(ctx.db, user.id);
+  const result = totp?.enabled_at ? checkTotp(ctx.secrets.open(totp.secret), proof.code ?? '', now, totp.last_step) : null;
+  if (result?.ok && (await repo.useTotpStep(ctx.db, user.id, result.step))) return;
+  await repo.recordFailure(ctx.db, user.id, now.toISOString());
+  throw invalidField('code')(result && !result.ok && result.reason === 'replayed' ? 'This code was already used: wait for the next one.' : 'Wrong code: type the 6 digits your app shows now.');
+}
+
+async function removeTwoFactor(ctx: Ctx, user: UserRow, actorId: number, reason: 'self' | 'admin_reset') {
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.deleteChallengesOf(trx, user.id);
+    if (await repo.deleteTwoFactor(trx, user.id)) {
+      await appendEvent(trx, { ...userEvent('user.two_factor_disabled', user, actorId), payload: { reason } }, now);
+    }
+  });
+}
+
+async function liveChallenge(ctx: Ctx, token: string) {
+  const c = await repo.findChallenge(ctx.db, hashSecret(token), ctx.clock.now().toISOString());
+  if (!c) throw challengeExpired();
+  return { ...c, purpose: c.purpose as ChallengePurpose };
+}
+
+async function assertNotLimited(ctx: Ctx, userId: number) {
+  const now = ctx.clock.now();
+  if ((await repo.countFailures(ctx.db, userId, failureWindowStart(now))) >= MAX_FAILURES) {
+    throw new AppError('auth.rate_limited', 429, `Too many wrong codes; try again in ${FAILURE_WINDOW_MINUTES} minutes.`, undefined, {
+      'retry-after': String(FAILURE_WINDOW_MINUTES * 60),
+    });
+  }
+}
+
+function failureWindowStart(now: Date): string {
+  return new Date(now.getTime() - FAILURE_WINDOW_MINUTES * 60_000).toISOString();
+}
+
+function hashRecoveryCode(userId: number, code: string): string {
+  return hashSecret(`${userId}:${normalizeRecoveryCode(code)}`);
+}
+
+function userEvent(type: string, user: UserRow, actorId: number) {
+  return { type, orgId: user.org_id, aggregateType: 'user' as const, aggregateId: user.id, actorId, payload: {} };
+}
+
+function invalidField(path: string) {
+  return (message: string) => new AppError('two_factor.invalid_proof', 422, message, [{ path, message }]);
+}
+
+function challengeExpired() {
+  return new AppError('auth.challenge_expired', 401, 'This sign-in has expired: sign in again with your e-mail and password.');
+}
+
+function codeReused() {
+  return new AppError('auth.code_reused', 401, 'This code was already used: wait for the next one.');
+}
+
+function notEnabled() {
+  return AppError.conflict('two_factor.not_enabled', 'Two-factor sign-in is not on.');
+}

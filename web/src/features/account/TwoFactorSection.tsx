@@ -1,0 +1,235 @@
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../app/format.ts';
+import type { Me } from '../auth/session.ts';
+import {
+  type Proof,
+  type TotpEnrolment,
+  twoFactorErrorText,
+  useConfirmEnrolment,
+  useDisableTwoFactor,
+  useRegenerateRecoveryCodes,
+  useStartEnrolment,
+  useTwoFactorStatus,
+} from '../auth/two-factor.ts';
+import { OneTimeCodeInput, RecoveryCodesPanel, TotpEnrolmentPanel } from '../auth/TwoFactorSetup.tsx';
+
+const FEW_CODES = 3;
+
+type Mode = { kind: 'idle' } | { kind: 'enrol'; enrolment: TotpEnrolment } | { kind: 'regenerate' } | { kind: 'disable' };
+
+/** On /account: two-factor sign-in on or off, set-up with an authenticator app, recovery codes. */
+export function TwoFactorSection({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const status = useTwoFactorStatus();
+  const start = useStartEnrolment();
+  const confirm = useConfirmEnrolment();
+  const regenerate = useRegenerateRecoveryCodes();
+  const disable = useDisableTwoFactor();
+  const [mode, setMode] = useState<Mode>({ kind: 'idle' });
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const idle = () => {
+    for (const m of [start, confirm, regenerate, disable]) m.reset();
+    setMode({ kind: 'idle' });
+  };
+
+  let body;
+  if (status.isPending) {
+    body = <Loader aria-label={t('common.loading')} />;
+  } else if (status.isError) {
+    body = (
+      <Alert color="red" role="alert">
+        {twoFactorErrorText(status.error, t)}
+      </Alert>
+    );
+  } else if (codes) {
+    body = <RecoveryCodesPanel codes={codes} email={me.email} doneLabel={t('twoFactor.recovery.done')} onDone={() => setCodes(null)} />;
+  } else if (mode.kind === 'enrol') {
+    body = (
+      <TotpEnrolmentPanel
+        enrolment={mode.enrolment}
+        pending={confirm.isPending}
+        error={twoFactorErrorText(confirm.error, t)}
+        onCancel={idle}
+        onConfirm={(code) =>
+          confirm.mutate(code, {
+            onSuccess: (r) => {
+              idle();
+              notifications.show({ color: 'green', message: t('twoFactor.account.enabled') });
+              setCodes(r.recoveryCodes);
+            },
+          })
+        }
+      />
+    );
+  } else if (mode.kind === 'regenerate') {
+    body = (
+      <ProofForm
+        title={t('twoFactor.account.regenerateTitle')}
+        help={t('twoFactor.account.regenerateHelp')}
+        submitLabel={t('twoFactor.account.regenerate')}
+        pending={regenerate.isPending}
+        error={twoFactorErrorText(regenerate.error, t)}
+        onCancel={idle}
+        onSubmit={(proof) =>
+          regenerate.mutate(proof, {
+            onSuccess: (r) => {
+              idle();
+              setCodes(r.recoveryCodes);
+            },
+          })
+        }
+      />
+    );
+  } else if (mode.kind === 'disable') {
+    body = (
+      <ProofForm
+        title={t('twoFactor.account.disableTitle')}
+        help={t('twoFactor.account.disableHelp')}
+        submitLabel={t('twoFactor.account.disable')}
+        danger
+        pending={disable.isPending}
+        error={twoFactorErrorText(disable.error, t)}
+        onCancel={idle}
+        onSubmit={(proof) =>
+          disable.mutate(proof, {
+            onSuccess: () => {
+              idle();
+              notifications.show({ color: 'green', message: t('twoFactor.account.disabled') });
+            },
+          })
+        }
+      />
+    );
+  } else {
+    const s = status.data;
+    body = (
+      <Stack>
+        <Group gap="sm">
+          <Badge color={s.enabled ? 'green' : 'gray'} variant="light" size="lg">
+            {s.enabled ? t('twoFactor.account.on') : t('twoFactor.account.off')}
+          </Badge>
+          {s.enabled && s.enabledAt && <Text size="sm">{t('twoFactor.account.since', { date: formatDateTime(s.enabledAt) })}</Text>}
+          {s.enabled && <Text size="sm">{t('twoFactor.account.codesLeft', { count: s.recoveryCodesLeft })}</Text>}
+        </Group>
+        {s.enabled && s.recoveryCodesLeft <= FEW_CODES && (
+          <Alert color="yellow" role="status">
+            {t('twoFactor.account.fewCodesLeft')}
+          </Alert>
+        )}
+        {s.required && <Text size="sm">{t('twoFactor.account.required')}</Text>}
+        {start.error ? (
+          <Alert color="red" role="alert">
+            {twoFactorErrorText(start.error, t)}
+          </Alert>
+        ) : null}
+        <Group>
+          {s.enabled ? (
+            <>
+              <Button variant="default" onClick={() => setMode({ kind: 'regenerate' })}>
+                {t('twoFactor.account.regenerate')}
+              </Button>
+              {!s.required && (
+                <Button variant="default" color="red" onClick={() => setMode({ kind: 'disable' })}>
+                  {t('twoFactor.account.disable')}
+                </Button>
+              )}
+            </>
+          ) : (
+            <Button loading={start.isPending} onClick={() => start.mutate(undefined, { onSuccess: (enrolment) => setMode({ kind: 'enrol', enrolment }) })}>
+              {t('twoFactor.account.enable')}
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    );
+  }
+
+  return (
+    <Paper withBorder p="lg" component="section" aria-labelledby="two-factor-title">
+      <Stack>
+        <div>
+          <Title order={2} size="h3" id="two-factor-title">
+            {t('twoFactor.account.title')}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {t('twoFactor.account.intro')}
+          </Text>
+        </div>
+        {body}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Re-proves who you are before a sensitive change: the password, or a current code from the app. */
+function ProofForm({
+  title,
+  help,
+  submitLabel,
+  danger,
+  pending,
+  error,
+  onSubmit,
+  onCancel,
+}: {
+  title: string;
+  help: string;
+  submitLabel: string;
+  danger?: boolean;
+  pending: boolean;
+  error: string | null;
+  onSubmit: (proof: Proof) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [useCode, setUseCode] = useState(false);
+  const [value, setValue] = useState('');
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit(useCode ? { code: value.replace(/\s/g, '') } : { password: value });
+      }}
+    >
+      <Stack>
+        <Title order={3} size="h4">
+          {title}
+        </Title>
+        <Text size="sm">{help}</Text>
+        {error && (
+          <Alert color="red" role="alert">
+            {error}
+          </Alert>
+        )}
+        {useCode ? (
+          <OneTimeCodeInput key="code" label={t('twoFactor.account.proofCode')} required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} w={280} />
+        ) : (
+          <PasswordInput key="password" label={t('twoFactor.account.proofPassword')} autoComplete="current-password" required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} maw={320} />
+        )}
+        <Anchor
+          component="button"
+          type="button"
+          size="sm"
+          w="fit-content"
+          onClick={() => {
+            setUseCode((c) => !c);
+            setValue('');
+          }}
+        >
+          {useCode ? t('twoFactor.account.usePassword') : t('twoFactor.account.useCode')}
+        </Anchor>
+        <Group>
+          <Button type="submit" color={danger ? 'red' : undefined} loading={pending}>
+            {submitLabel}
+          </Button>
+          <Button variant="default" onClick={onCancel}>
+            {t('twoFactor.setup.cancel')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
