@@ -60,7 +60,8 @@ export async function deleteSessionsOfUser(db: Executor, userId: number, keep?: 
 }
 
 export async function deleteExpiredSessions(db: Executor, now: string) {
-  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+  const r = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export async function countFailedLogins(db: Executor, since: string, by: { email?: string; ip?: string }) {

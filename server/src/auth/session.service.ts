@@ -11,6 +11,11 @@ import { findUserById, updateUser } from '../users/user.repository.ts';
 import * as repo from './auth.repository.ts';
 import { checkPasswordAttempts } from './auth.service.ts';
 
+/** Background job: forgets sessions past their expiry (they already sign nobody in); returns how many. */
+export function purgeExpiredSessions(ctx: Ctx): Promise<number> {
+  return repo.deleteExpiredSessions(ctx.db, ctx.clock.now().toISOString());
+}
+
 /** Why sessions were ended, in the `user.sessions_revoked` event. */
 export type SessionsEndedReason = 'revoked' | 'others_revoked' | 'admin' | 'deactivated';
 

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Ctx } from '../context.ts';
+import { purgeExpiredSessions } from '../auth/session.service.ts';
 import { autoCloseResolved } from '../incidents/incident-auto-close.service.ts';
 import { processDueEscalations } from '../sla/sla-escalation.service.ts';
 
@@ -14,6 +15,7 @@ export const JOBS: Job[] = [
   // Escalations are written within 10 s of their instant (the issue asks for 30 s).
   { name: 'SLA escalations', everyMs: 10_000, run: processDueEscalations },
   { name: 'auto-close resolved incidents', everyMs: 60_000, run: autoCloseResolved },
+  { name: 'expired sessions', everyMs: 3_600_000, run: purgeExpiredSessions },
 ];
 
 /** Runs every job on its interval (never two runs of one job at once on a node); returns a stop function. */

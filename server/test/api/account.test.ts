@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetCachedTokens } from '../../src/auth/auth.service.ts';
 import { factories } from '../factories.ts';
+import { buildCtx } from '../../src/app.ts';
+import { purgeExpiredSessions } from '../../src/auth/session.service.ts';
 import { client, DIALECTS, startTestApp, testClock, type TestApp } from '../test-app.ts';
 
 const PASSWORD = 'correct-horse-battery';
@@ -46,6 +48,20 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
     t.database.db.selectFrom('events').select(['type', 'actor_id', 'org_id', 'payload']).where('aggregate_type', '=', 'user').where('aggregate_id', '=', userId).orderBy('id').execute();
 
   describe('sessions', () => {
+    it('forgets expired sessions in the background job, and only those', async () => {
+      const u = await userWithPassword();
+      const old = await signIn(u.email);
+      clock.advance(10 * 86_400_000);
+      const recent = await signIn(u.email);
+      clock.advance(5 * 86_400_000); // the first is 15 days old: past the 14-day lifetime
+      const rowsOf = () => t.database.db.selectFrom('sessions').select('id').where('user_id', '=', u.id).execute();
+      expect(await rowsOf()).toHaveLength(2);
+      expect(await purgeExpiredSessions(buildCtx({ database: t.database, clock }))).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf()).toHaveLength(1);
+      expect(await isSignedIn(old)).toBe(false);
+      expect(await isSignedIn(recent)).toBe(true);
+    });
+
     it('lists the sessions with where and how they were opened, the current one flagged, never a secret', async () => {
       const u = await userWithPassword();
       const longAgent = `${SAFARI} ${'x'.repeat(1000)}`;
