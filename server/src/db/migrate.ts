@@ -6,6 +6,7 @@ import * as liveNotify from './migrations/2026-11-27T02-live-notify.ts';
 import * as ftsPrefix from './migrations/2026-11-27T03-fts-prefix.ts';
 import * as calendars from './migrations/2026-11-27T10-calendars.ts';
 import * as sla from './migrations/2026-11-27T11-sla.ts';
+import * as slaHistory from './migrations/2026-11-29T02-sla-history.ts';
 
 // Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27T03-fts-prefix': ftsPrefix,
   '2026-11-27T10-calendars': calendars,
   '2026-11-27T11-sla': sla,
+  '2026-11-29T02-sla-history': slaHistory,
 };
 
 /** Applies every pending migration; throws on the first failure. */

@@ -15,6 +15,7 @@ const COLUMNS = [
   'incidents.sla_policy_id', 'incidents.tto_due_at', 'incidents.ttr_due_at', 'incidents.tto_warn_at', 'incidents.ttr_warn_at',
   'incidents.tto_met_at', 'incidents.tto_warned', 'incidents.tto_breached', 'incidents.ttr_warned', 'incidents.ttr_breached',
   'incidents.sla_paused_minutes', 'incidents.sla_paused_since', 'incidents.sla_next_check_at', 'incidents.ttr_due_sort',
+  'incidents.first_owned_at', 'incidents.pending_spans',
 ] as const;
 
 export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;
@@ -225,9 +226,11 @@ export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: s
 
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'] as const;
 
-/** Ids of the open incidents, in id order, for batch jobs to split into ranges. */
-export async function openIncidentIds(db: Executor): Promise<number[]> {
-  const rows = await db.selectFrom('incidents').select('id').where('status', 'in', OPEN).orderBy('id').execute();
+/** Ids of the open incidents (of one organization), in id order, for batch jobs to split into ranges. */
+export async function openIncidentIds(db: Executor, orgId?: number): Promise<number[]> {
+  let q = db.selectFrom('incidents').select('id').where('status', 'in', OPEN);
+  if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+  const rows = await q.orderBy('id').execute();
   return rows.map((r) => r.id);
 }
 
@@ -236,14 +239,15 @@ export async function openIncidentIds(db: Executor): Promise<number[]> {
  * until the transaction ends: a batch that rewrites them must not overwrite a concurrent change with values
  * computed from the state before it.
  */
-export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number): Promise<SlaFacts[]> {
-  const q = trx
+export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number, orgId?: number): Promise<SlaFacts[]> {
+  let q = trx
     .selectFrom('incidents')
     .select(SLA_FACTS)
     .where('incidents.id', '>=', from)
     .where('incidents.id', '<=', to)
     .where('incidents.status', 'in', OPEN)
     .orderBy('incidents.id');
+  if (orgId !== undefined) q = q.where('incidents.org_id', '=', orgId);
   return (isPostgres(trx) ? q.forUpdate() : q).execute();
 }
 
@@ -258,7 +262,7 @@ const SLA_COLUMN_TYPES = {
 } as const;
 
 const SLA_COLUMNS = Object.keys(SLA_COLUMN_TYPES) as (keyof SlaColumns)[];
-const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'pending_reason', 'reported_at', 'resolved_at', ...SLA_COLUMNS] as const;
+const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'reported_at', 'resolved_at', 'first_owned_at', 'pending_spans', ...SLA_COLUMNS] as const;
 const SQLITE_UPDATE_SLA = `update incidents set ${SLA_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`;
 
 /** An incident's SLA state and the facts it is computed from (a batch reads only these). */

@@ -9,15 +9,16 @@ const BATCH = 1000;
 const IN_FLIGHT = { sqlite: 1, postgres: 2 } as const;
 
 /**
- * Recomputes the SLA state of every open incident (after a change of policies or calendars): policy,
- * deadlines from reportedAt with paused time kept, and the next escalation check. One transaction per batch
- * of ids, its incidents locked while they are rewritten.
+ * Recomputes the SLA state of every open incident, or of one organization's (after a change of policies,
+ * calendars, or the organization's SLA setting or maturity): policy, then deadlines, paused time and TTO met
+ * from each incident's history, and the next escalation check. One transaction per batch of ids, its
+ * incidents locked while they are rewritten.
  * @returns how many incidents were recomputed
  */
-export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ recomputed: number }> {
+export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor, filter: { orgId?: number } = {}): Promise<{ recomputed: number }> {
   requireRole(actor, ...MANAGERS);
   const now = ctx.clock.now();
-  const ids = await openIncidentIds(ctx.db);
+  const ids = await openIncidentIds(ctx.db, filter.orgId);
   const ranges: [number, number][] = [];
   for (let i = 0; i < ids.length; i += BATCH) ranges.push([ids[i]!, ids[Math.min(i + BATCH, ids.length) - 1]!]);
   let next = 0;
@@ -26,7 +27,7 @@ export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor): Promise<{ 
     while (next < ranges.length) {
       const [from, to] = ranges[next++]!;
       const done = await ctx.db.transaction().execute(async (trx) => {
-        const rows = await lockOpenIncidentsForSla(trx, from, to);
+        const rows = await lockOpenIncidentsForSla(trx, from, to, filter.orgId);
         const lookups = new SlaLookups(trx);
         const changed: (SlaColumns & { id: number })[] = [];
         for (const row of rows) {
