@@ -31,7 +31,7 @@ const facts = (over: Partial<IncidentFacts> = {}): IncidentFacts => ({
 const noFlags = { tto_warning: false, tto_breached: false, ttr_warning: false, ttr_breached: false };
 
 function state(over: Partial<SlaState> = {}): SlaState {
-  const d = computeDeadlines(policy, facts(), { minutes: 0, since: null }, allDay);
+  const d = computeDeadlines(policy, facts(), 0, allDay);
   return { ...d, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags: { ...noFlags }, ...over };
 }
 
@@ -61,22 +61,21 @@ describe('which SLA applies', () => {
 
 describe('deadlines', () => {
   it('counts from reportedAt with the targets of the priority, warnings at the percentage', () => {
-    expect(computeDeadlines(policy, facts(), { minutes: 0, since: null }, allDay)).toEqual({
+    expect(computeDeadlines(policy, facts(), 0, allDay)).toEqual({
       slaPolicyId: 1, ttoDueAt: at(15), ttoWarnAt: at(12), ttrDueAt: at(240), ttrWarnAt: at(180),
     });
   });
 
   it('has no deadline for a priority without a target', () => {
-    expect(computeDeadlines(policy, facts({ priority: 2 }), { minutes: 0, since: null }, allDay)).toMatchObject({ slaPolicyId: 1, ttoDueAt: null, ttrDueAt: null });
+    expect(computeDeadlines(policy, facts({ priority: 2 }), 0, allDay)).toMatchObject({ slaPolicyId: 1, ttoDueAt: null, ttrDueAt: null });
   });
 
-  it('moves the TTR deadline by the paused minutes and suspends it while paused', () => {
-    expect(computeDeadlines(policy, facts(), { minutes: 30, since: null }, allDay).ttrDueAt).toEqual(at(270));
-    expect(computeDeadlines(policy, facts(), { minutes: 30, since: at(100) }, allDay)).toMatchObject({ ttrDueAt: null, ttrWarnAt: null, ttoDueAt: at(15) });
+  it('moves the TTR deadlines by the paused minutes, not the TTO ones', () => {
+    expect(computeDeadlines(policy, facts(), 30, allDay)).toMatchObject({ ttoDueAt: at(15), ttrWarnAt: at(210), ttrDueAt: at(270) });
   });
 
   it('recomputes from reportedAt with the new targets when the priority changes, keeping paused time', () => {
-    expect(computeDeadlines(policy, facts({ priority: 3 }), { minutes: 30, since: null }, allDay)).toMatchObject({ ttoDueAt: at(60), ttrDueAt: at(1470) });
+    expect(computeDeadlines(policy, facts({ priority: 3 }), 30, allDay)).toMatchObject({ ttoDueAt: at(60), ttrDueAt: at(1470) });
   });
 
 });
@@ -199,8 +198,10 @@ describe('SLA state from the history', () => {
     expect(slaState(policy, allDay, facts({ priority: 3, firstOwnedAt: at(20) }), breached, at(300)).flags).toEqual(noFlags);
     // Still priority 1: the crossings stand.
     expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20) }), breached, at(300)).flags).toEqual(breached);
-    // TTR paused: no deadline, the recorded escalations stay.
+    // TTR paused after its deadline: the crossings stand; paused before it (pauseWhen now includes the
+    // reason), they never happened.
     expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20), pending: [span('customer', 250, null)] }), breached, at(300)).flags).toEqual(breached);
+    expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20), pending: [span('customer', 100, null)] }), breached, at(300)).flags).toEqual({ ...breached, ttr_breached: false, ttr_warning: false });
   });
 
   it('has an empty state when no policy applies, keeping what was recorded', () => {

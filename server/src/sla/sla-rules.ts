@@ -120,34 +120,34 @@ export function pausedTime(policy: Pick<PolicyRules, 'pauseWhen'>, pending: read
 }
 
 /**
- * Deadlines from `reportedAt` with the policy's targets for the incident's priority, pushed back by the
- * business minutes spent paused. While paused the TTR clock has no deadline. Recomputing after a change of
- * priority keeps the paused time, as the targets change but not the history.
+ * Deadlines from `reportedAt` with the policy's targets for the incident's priority, the TTR ones pushed back
+ * by the business minutes spent paused. Recomputing after a change of priority keeps the paused time, as the
+ * targets change but not the history.
  */
 export function computeDeadlines(
   policy: PolicyRules | null,
   facts: Pick<IncidentFacts, 'priority' | 'reportedAt'>,
-  paused: { minutes: number; since: Date | null },
+  pausedMinutes: number,
   clock: BusinessClock,
 ): Pick<SlaState, 'slaPolicyId' | 'ttoDueAt' | 'ttrDueAt' | 'ttoWarnAt' | 'ttrWarnAt'> {
   const target = policy?.targets.find((t) => t.priority === facts.priority);
   if (!policy || !target) return { slaPolicyId: policy?.id ?? null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null };
   const warn = (m: number) => Math.ceil((m * policy.warnAtPercent) / 100);
-  const running = paused.since === null;
   return {
     slaPolicyId: policy.id,
     ttoDueAt: clock.deadline(facts.reportedAt, target.ttoMinutes),
     ttoWarnAt: clock.deadline(facts.reportedAt, warn(target.ttoMinutes)),
-    ttrDueAt: running ? clock.deadline(facts.reportedAt, target.ttrMinutes + paused.minutes) : null,
-    ttrWarnAt: running ? clock.deadline(facts.reportedAt, warn(target.ttrMinutes) + paused.minutes) : null,
+    ttrDueAt: clock.deadline(facts.reportedAt, target.ttrMinutes + pausedMinutes),
+    ttrWarnAt: clock.deadline(facts.reportedAt, warn(target.ttrMinutes) + pausedMinutes),
   };
 }
 
 /**
  * The SLA state an incident's history gives under a policy (null: no SLA applies), whatever the order in
  * which policies, calendars and the incident were created: TTO met at the first ownership, pauses from the
- * stays in `pending`. Escalations already recorded stay recorded, unless their deadline now falls after the
- * instant its clock stopped (owned, resolved) or after `now`: then the crossing has not happened (yet).
+ * stays in `pending`; while paused the TTR clock has no deadline. Escalations already recorded stay
+ * recorded, unless their deadline now falls after the instant its clock stopped (owned; resolved or paused)
+ * or after `now`: then that crossing has not happened (yet).
  */
 export function slaState(policy: PolicyRules | null, clock: BusinessClock | null, facts: IncidentFacts, recorded: Record<Escalation, boolean>, now: Date): SlaState {
   const flags = { ...recorded };
@@ -155,9 +155,9 @@ export function slaState(policy: PolicyRules | null, clock: BusinessClock | null
     return { slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags };
   }
   const paused = pausedTime(policy, facts.pending, clock);
-  const deadlines = computeDeadlines(policy, facts, paused, clock);
+  const deadlines = computeDeadlines(policy, facts, paused.minutes, clock);
   const ttoStop = facts.firstOwnedAt ?? now;
-  const ttrStop = facts.resolvedAt ?? now;
+  const ttrStop = paused.since ?? facts.resolvedAt ?? now;
   const rearm = (kind: Escalation, at: Date | null, stop: Date) => {
     if (flags[kind] && at !== null && at.getTime() > stop.getTime()) flags[kind] = false;
   };
@@ -165,7 +165,8 @@ export function slaState(policy: PolicyRules | null, clock: BusinessClock | null
   rearm('tto_breached', deadlines.ttoDueAt, ttoStop);
   rearm('ttr_warning', deadlines.ttrWarnAt, ttrStop);
   rearm('ttr_breached', deadlines.ttrDueAt, ttrStop);
-  return { ...deadlines, ttoMetAt: facts.firstOwnedAt, pausedMinutes: paused.minutes, pausedSince: paused.since, flags };
+  const ttr = paused.since ? { ttrDueAt: null, ttrWarnAt: null } : {};
+  return { ...deadlines, ...ttr, ttoMetAt: facts.firstOwnedAt, pausedMinutes: paused.minutes, pausedSince: paused.since, flags };
 }
 
 /**
