@@ -86,7 +86,7 @@ export const ORGANIZATIONS: DemoOrganization[] = [
     locale: 'en',
     timezone: 'Europe/London',
     maturityLevel: 2,
-    maturedDaysAgo: 20,
+    maturedDaysAgo: 6,
     domain: 'thamesway-logistics.co.uk',
     weight: 100,
     places: [
