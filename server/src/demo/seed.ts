@@ -368,7 +368,11 @@ class Planner {
     });
 
     if (state === 'new') {
-      if (requester && rand() < 0.3) b.after(60, 400, 'nudge', () => this.comment(requester, id(), text(pick(rand, phrases.nudge)), 'public'));
+      if (requester && rand() < 0.3) {
+        b.after(60, 400, 'nudge', () => this.comment(requester, id(), text(pick(rand, phrases.nudge)), 'public'));
+        // The desk answers before anyone is assigned: that public reply owns the incident (TTO met).
+        b.at(b.time + 20 * MINUTE, 'desk answers', () => this.comment(desk, id(), text(phrases.ack[0]!), 'public'));
+      }
       return b.done(this.limit);
     }
 
