@@ -160,7 +160,7 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
         reportedAt: new Date(row.reported_at),
         resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
         firstOwnedAt: history.firstOwnedAt ? new Date(history.firstOwnedAt) : null,
-        pending: history.pending.map((p) => ({ reason: p.reason, from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+        pending: history.pending.map((p) => ({ reason: p.reason as PendingReason, from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
       };
       const state = slaState(policy, clock, facts, NO_FLAGS, NOW);
       const iso = (d: Date | null) => (d ? d.toISOString() : null);
