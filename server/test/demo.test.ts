@@ -4,8 +4,12 @@ import { ensureFirstAdmin } from '../src/bootstrap.ts';
 import { createDatabase, type Database } from '../src/db/create-db.ts';
 import type { Dialect } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { DEMO_PASSWORD, ORGANIZATIONS, STAFF } from '../src/demo/demo-data.ts';
+import { specOf } from '../src/calendars/calendar.repository.ts';
+import { DEMO_PASSWORD, ORGANIZATIONS, SLA_POLICIES, STAFF } from '../src/demo/demo-data.ts';
 import { seedDemo, type SeedResult } from '../src/demo/seed.ts';
+import { CompiledCalendar } from '../src/sla/business-time.ts';
+import { toSlaPolicy } from '../src/sla/sla-policy.repository.ts';
+import { type BusinessClock, computeDeadlines, nextCheckAt, selectPolicy, slaApplies, slaState } from '../src/sla/sla-rules.ts';
 import { createTestDatabase, DIALECTS, startTestApp, type TestApp } from './test-app.ts';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
@@ -121,6 +125,98 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
     expect(orgIds.size).toBe(1);
   });
 
+  it('keeps every incident\'s SLA state what its timeline says, policies adopted partway through included', async () => {
+    const incidents = await db().selectFrom('incidents').selectAll().orderBy('id').execute();
+    const entries = await db()
+      .selectFrom('timeline_entries')
+      .leftJoin('users', 'users.id', 'timeline_entries.author_id')
+      .select(['timeline_entries.incident_id', 'timeline_entries.kind', 'timeline_entries.visibility', 'timeline_entries.event', 'timeline_entries.changes', 'timeline_entries.created_at', 'users.role'])
+      .orderBy('timeline_entries.id')
+      .execute();
+    const timelines = new Map<number, typeof entries>();
+    for (const e of entries) timelines.set(e.incident_id, [...(timelines.get(e.incident_id) ?? []), e]);
+    const orgs = new Map((await db().selectFrom('organizations').selectAll().execute()).map((o) => [o.id, o]));
+    const policies = (await db().selectFrom('sla_policies').selectAll().orderBy('id').execute()).map(toSlaPolicy);
+    const clocks = new Map((await db().selectFrom('calendars').selectAll().execute()).map((c) => [c.id, clockOf(new CompiledCalendar(specOf(c)))]));
+    expect(policies.map((p) => p.createdAt)).toEqual(SLA_POLICIES.map((p) => expect.stringMatching(new Date(NOW.getTime() - p.daysAgo * 86_400_000).toISOString().slice(0, 10))));
+    const adoptedAt = policies[0]!.createdAt;
+
+    const seen = { withPolicy: 0, ownedBeforeAdoption: 0, paused: 0, breached: 0, closedWithout: 0 };
+    for (const row of incidents) {
+      const ref = `I-${row.id}`;
+      // The history, read from the timeline alone.
+      const history = historyFromTimeline(timelines.get(row.id) ?? []);
+      expect({ firstOwnedAt: row.first_owned_at, pending: JSON.parse(row.pending_spans) }, ref).toEqual(history);
+
+      // Policies apply to open incidents; a resolved or closed one keeps the policy it was resolved under.
+      const open = ['new', 'assigned', 'in_progress', 'pending'].includes(row.status);
+      const org = orgs.get(row.org_id)!;
+      const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
+      const candidates = policies.filter((p) => p.active && (p.orgId === null || p.orgId === row.org_id));
+      const policy = open ? (applies ? selectPolicy(candidates, { orgId: row.org_id, serviceId: row.service_id }) : null) : (policies.find((p) => p.id === row.sla_policy_id) ?? null);
+      const clock = policy ? clocks.get(policy.calendarId)! : null;
+      const facts = {
+        priority: row.priority,
+        reportedAt: new Date(row.reported_at),
+        resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
+        firstOwnedAt: history.firstOwnedAt ? new Date(history.firstOwnedAt) : null,
+        pending: history.pending.map((p) => ({ reason: p.reason as PendingReason, from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+      };
+      const state = slaState(policy, clock, facts, NO_FLAGS, NOW);
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      expect(
+        { policy: row.sla_policy_id, ttoDue: row.tto_due_at, ttoWarn: row.tto_warn_at, ttrDue: row.ttr_due_at, ttrWarn: row.ttr_warn_at, ttoMet: row.tto_met_at, pausedMinutes: row.sla_paused_minutes, pausedSince: row.sla_paused_since },
+        ref,
+      ).toEqual({
+        policy: state.slaPolicyId, ttoDue: iso(state.ttoDueAt), ttoWarn: iso(state.ttoWarnAt), ttrDue: iso(state.ttrDueAt), ttrWarn: iso(state.ttrWarnAt), ttoMet: iso(state.ttoMetAt),
+        pausedMinutes: state.pausedMinutes, pausedSince: iso(state.pausedSince),
+      });
+
+      // Escalations: after the worker's last run (at NOW), recorded exactly for the deadlines crossed before
+      // their clock stopped. While TTR is paused the worker does not look at it: a crossing before the pause
+      // may still be unrecorded (it is once the clock runs again), but nothing recorded is uncrossed.
+      const stored = { tto_warning: row.tto_warned === 1, tto_breached: row.tto_breached === 1, ttr_warning: row.ttr_warned === 1, ttr_breached: row.ttr_breached === 1 };
+      const running = policy && clock ? computeDeadlines(policy, facts, state.pausedMinutes, clock) : null;
+      const crossed = (at: Date | null | undefined, stop: Date) => at != null && at.getTime() <= stop.getTime();
+      const ttoStop = facts.firstOwnedAt ?? NOW;
+      const ttrStop = state.pausedSince ?? facts.resolvedAt ?? NOW;
+      const expected = {
+        tto_warning: crossed(running?.ttoWarnAt, ttoStop),
+        tto_breached: crossed(running?.ttoDueAt, ttoStop),
+        ttr_warning: crossed(running?.ttrWarnAt, ttrStop),
+        ttr_breached: crossed(running?.ttrDueAt, ttrStop),
+      };
+      if (state.pausedSince) {
+        expect(stored.ttr_warning && !expected.ttr_warning, ref).toBe(false);
+        expect(stored.ttr_breached && !expected.ttr_breached, ref).toBe(false);
+        expect({ tto_warning: stored.tto_warning, tto_breached: stored.tto_breached }, ref).toEqual({ tto_warning: expected.tto_warning, tto_breached: expected.tto_breached });
+      } else {
+        expect(stored, ref).toEqual(expected);
+      }
+      const next = nextCheckAt({ ...state, flags: stored }, facts.resolvedAt);
+      expect(row.sla_next_check_at, ref).toBe(iso(next));
+
+      if (policy) seen.withPolicy++;
+      if (policy && history.firstOwnedAt && history.firstOwnedAt < adoptedAt) seen.ownedBeforeAdoption++;
+      if (state.pausedMinutes > 0 || state.pausedSince) seen.paused++;
+      if (stored.tto_breached || stored.ttr_breached) seen.breached++;
+      if (!policy && !open) seen.closedWithout++;
+    }
+    // Not a vacuous comparison: SLAs for most incidents, history from before the policies, pauses, breaches.
+    expect(seen.withPolicy).toBeGreaterThan(150);
+    expect(seen.ownedBeforeAdoption).toBeGreaterThan(5);
+    expect(seen.paused).toBeGreaterThan(10);
+    expect(seen.breached).toBeGreaterThan(5);
+    expect(seen.closedWithout).toBeGreaterThan(20);
+
+    // Incidents owned in time count as such in the SLA report.
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: result.logins.find((l) => l.label === 'manager')!.email, password: DEMO_PASSWORD } });
+    const report = await t.app.inject({ method: 'GET', url: `/api/v1/reports/sla?from=${adoptedAt}&to=${NOW.toISOString()}`, cookies: { vigie_session: login.cookies.find((c) => c.name === 'vigie_session')!.value } });
+    const rows = report.json().rows as { ttoMet: number; ttoBreached: number }[];
+    const met = rows.reduce((n, r) => n + r.ttoMet, 0);
+    expect(met / rows.reduce((n, r) => n + r.ttoMet + r.ttoBreached, 0)).toBeGreaterThan(0.5);
+  });
+
   it('does nothing on a database that already has client organizations', async () => {
     const before = await count('incidents');
     const again = await seedDemo(t.database, { now: NOW });
@@ -145,6 +241,34 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
     SLOW,
   );
 });
+
+const NO_FLAGS = { tto_warning: false, tto_breached: false, ttr_warning: false, ttr_breached: false };
+
+function clockOf(cal: CompiledCalendar): BusinessClock {
+  return { deadline: (start, minutes) => cal.deadline(start, minutes), minutesBetween: (from, to) => cal.businessMinutes(from, to) };
+}
+
+/**
+ * An incident's SLA history read from its timeline only: owned at the first change of agent to someone, public
+ * reply by staff on the incident itself (not a parent's update) or resolution; a stay in `pending` from each
+ * status change into it to the next status change.
+ */
+function historyFromTimeline(entries: { kind: string; visibility: string; event: string | null; changes: string | null; created_at: string; role: string | null }[]) {
+  let firstOwnedAt: string | null = null;
+  const pending: { reason: string; from: string; to: string | null }[] = [];
+  for (const e of entries) {
+    const changes = (e.changes ? JSON.parse(e.changes) : []) as { field: string; from: unknown; to: unknown }[];
+    const change = (field: string) => changes.find((c) => c.field === field);
+    const status = change('status');
+    const staffReply = e.kind === 'reply' && e.visibility === 'public' && e.role !== null && e.role !== 'requester' && e.event !== 'parent_update';
+    if (firstOwnedAt === null && (staffReply || change('agentId')?.to != null || status?.to === 'resolved' || status?.to === 'closed')) firstOwnedAt = e.created_at;
+    if (!status) continue;
+    const last = pending.at(-1);
+    if (last && last.to === null) last.to = e.created_at;
+    if (status.to === 'pending') pending.push({ reason: String(change('pendingReason')!.to), from: e.created_at, to: null });
+  }
+  return { firstOwnedAt, pending };
+}
 
 async function freshDatabase(dialect: Dialect) {
   const target = await createTestDatabase(dialect);

@@ -149,6 +149,10 @@ export interface IncidentTable {
   sla_paused_since: Timestamp | null;
   sla_next_check_at: Timestamp | null;
   ttr_due_sort: Generated<Timestamp>;
+  /** SLA history, whatever policy applies: first assignment to an agent, public answer by staff or resolution. */
+  first_owned_at: Timestamp | null;
+  /** SLA history: JSON `[{ reason, from, to }]` of every stay in `pending`, `to` null while still pending. */
+  pending_spans: Generated<string>;
   /** PostgreSQL only: full-text vector of the folded title and description. */
   search_vector: ColumnType<never, unknown, unknown>;
 }

@@ -32,6 +32,8 @@ export interface DemoOrganization {
   /** `[name, login?, locale?]`: people with a login are requesters on the portal. */
   people: [string, ('login' | 'org-login')?, Locale?][];
   phone(i: number): string;
+  /** Came in at maturity level 1 and reached `maturityLevel` (SLAs included) this many days ago. */
+  maturedDaysAgo?: number;
 }
 
 export const ORGANIZATIONS: DemoOrganization[] = [
@@ -84,6 +86,7 @@ export const ORGANIZATIONS: DemoOrganization[] = [
     locale: 'en',
     timezone: 'Europe/London',
     maturityLevel: 2,
+    maturedDaysAgo: 6,
     domain: 'thamesway-logistics.co.uk',
     weight: 100,
     places: [
@@ -155,6 +158,62 @@ export const STAFF: DemoStaff[] = [
   { name: 'Maxime Chevalier', role: 'agent', teams: ['infra', 'network'], scope: [], locale: 'fr' },
   { name: "Sean O'Brien", role: 'agent', teams: ['infra'], scope: ['twl'], locale: 'en' },
   { name: 'Supervision Centreon', role: 'agent', teams: [], scope: [], locale: 'fr', serviceAccount: true },
+];
+
+export type CalendarKey = 'paris' | 'montreal';
+
+const weekdays = (start: string, end: string) => [1, 2, 3, 4, 5].map((day) => ({ day, start, end }));
+const yearly = (list: [string, string][]) => list.map(([date, name]) => ({ date: `2026-${date}`, name, recurring: true }));
+
+/** Business calendars of the provider's SLAs. */
+export const CALENDARS: { key: CalendarKey; name: string; timezone: string; hours: { day: number; start: string; end: string }[]; holidays: { date: string; name: string; recurring: boolean }[] }[] = [
+  {
+    key: 'paris',
+    name: 'Heures ouvrées Azimut (Paris)',
+    timezone: 'Europe/Paris',
+    hours: [...weekdays('08:30', '12:30'), ...weekdays('13:30', '18:00')],
+    holidays: yearly([['01-01', 'Jour de l’an'], ['05-01', 'Fête du travail'], ['05-08', 'Victoire 1945'], ['07-14', 'Fête nationale'], ['08-15', 'Assomption'], ['11-01', 'Toussaint'], ['11-11', 'Armistice'], ['12-25', 'Noël']]),
+  },
+  {
+    key: 'montreal',
+    name: 'Heures ouvrables Montréal',
+    timezone: 'America/Montreal',
+    hours: weekdays('08:00', '17:00'),
+    holidays: yearly([['01-01', 'Jour de l’An'], ['06-24', 'Fête nationale du Québec'], ['07-01', 'Fête du Canada'], ['12-25', 'Noël']]),
+  },
+];
+
+/**
+ * SLA policies, adopted partway through the demo's history and applied to the incidents open then (whose
+ * earlier ownership and pauses count): the shared standard first, a client's own contract later.
+ */
+export const SLA_POLICIES: { name: string; org: OrgKey | null; calendar: CalendarKey; daysAgo: number; pauseWhen: ('customer' | 'vendor' | 'change' | 'other')[]; targets: { priority: number; ttoMinutes: number; ttrMinutes: number }[] }[] = [
+  {
+    name: 'Standard Azimut',
+    org: null,
+    calendar: 'paris',
+    daysAgo: 40,
+    pauseWhen: ['customer'],
+    targets: [
+      { priority: 1, ttoMinutes: 30, ttrMinutes: 240 },
+      { priority: 2, ttoMinutes: 60, ttrMinutes: 600 },
+      { priority: 3, ttoMinutes: 240, ttrMinutes: 1800 },
+      { priority: 4, ttoMinutes: 480, ttrMinutes: 4500 },
+    ],
+  },
+  {
+    name: 'Contrat Lavoie Tremblay',
+    org: 'lta',
+    calendar: 'montreal',
+    daysAgo: 12,
+    pauseWhen: ['customer', 'vendor'],
+    targets: [
+      { priority: 1, ttoMinutes: 20, ttrMinutes: 240 },
+      { priority: 2, ttoMinutes: 60, ttrMinutes: 540 },
+      { priority: 3, ttoMinutes: 180, ttrMinutes: 1620 },
+      { priority: 4, ttoMinutes: 540, ttrMinutes: 4320 },
+    ],
+  },
 ];
 
 /** The logins printed by `npm run demo`. */

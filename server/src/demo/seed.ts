@@ -3,7 +3,10 @@ import type { Locale } from '../../../contract/common.ts';
 import {
   type Channel, CreateCommentBody, CreateIncidentBody, type PendingReason, type ResolutionCode, TransitionBody, UpdateIncidentBody,
 } from '../../../contract/incidents.ts';
+import { CreateCalendarBody } from '../../../contract/calendars.ts';
+import { CreateSlaPolicyBody } from '../../../contract/sla.ts';
 import { buildCtx } from '../app.ts';
+import { createCalendar } from '../calendars/calendar.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Database } from '../db/create-db.ts';
 import { addComment } from '../incidents/incident-comment.service.ts';
@@ -18,13 +21,16 @@ import { findProvider } from '../organizations/organization.repository.ts';
 import { createOrganization, listOrganizations, updateOrganization } from '../organizations/organization.service.ts';
 import { createPerson } from '../people/person.service.ts';
 import { createService } from '../services/service.service.ts';
+import { processDueEscalations } from '../sla/sla-escalation.service.ts';
+import { createSlaPolicy } from '../sla/sla-policy.service.ts';
+import { recomputeOpenIncidents } from '../sla/sla-recompute.service.ts';
 import { createTeam } from '../teams/team.service.ts';
 import type { Actor } from '../tenancy/scope.ts';
 import { findUserByEmail, listUsers, toActor } from '../users/user.repository.ts';
 import { createUser } from '../users/user.service.ts';
 import {
-  DEMO_LOGINS, DEMO_PASSWORD, type DemoOrganization, type DemoStaff, type IncidentTemplate, MAJOR_INCIDENTS, type MajorIncident, ORGANIZATIONS,
-  type OrgKey, PHRASES, PROVIDER, SERVICES, STAFF, TEAMS, type TeamKey, TEMPLATES,
+  CALENDARS, type CalendarKey, DEMO_LOGINS, DEMO_PASSWORD, type DemoOrganization, type DemoStaff, type IncidentTemplate, MAJOR_INCIDENTS, type MajorIncident, ORGANIZATIONS,
+  type OrgKey, PHRASES, PROVIDER, SERVICES, SLA_POLICIES, STAFF, TEAMS, type TeamKey, TEMPLATES,
 } from './demo-data.ts';
 
 export interface SeedOptions {
@@ -86,15 +92,19 @@ export async function seedDemo(database: Database, options: SeedOptions = {}): P
   options.log?.('Seeding the demo data set…');
   const world = await seedDirectory(ctx, clock, rand, admin, provider.id, password);
   const plans = new Planner(world, rand, now, options.incidents ?? 300).plan();
-  const steps = plans.flatMap((p) => p.steps).sort((a, b) => a.at - b.at || a.order - b.order);
+  const steps = [...plans.flatMap((p) => p.steps), ...slaAdoption(world, now)].sort((a, b) => a.at - b.at || a.order - b.order);
   for (const step of steps) {
     clock.set(step.at);
     try {
+      // The escalation worker, as time passes: warnings and breaches are recorded when they fall due.
+      await processDueEscalations(ctx);
       await step.run();
     } catch (err) {
       throw new Error(`Demo seed failed at "${step.label}" (${new Date(step.at).toISOString()}): ${(err as Error).message}`, { cause: err });
     }
   }
+  clock.set(now);
+  await processDueEscalations(ctx);
   const incidents = plans.filter((p) => p.id !== undefined).length;
   options.log?.(`Demo data set ready: ${incidents} incidents, ${steps.length} changes, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { seeded: true, incidents, logins: await existingLogins(ctx) };
@@ -131,7 +141,8 @@ async function seedDirectory(ctx: Ctx, clock: MovableClock, rand: () => number, 
   const orgs = new Map<OrgKey, SeededOrg>();
   for (const def of ORGANIZATIONS) {
     tick();
-    const org = await createOrganization(ctx, admin, CreateOrganizationBody.parse({ name: def.name, code: def.code, locale: def.locale, timezone: def.timezone, maturityLevel: def.maturityLevel }));
+    const maturityLevel = def.maturedDaysAgo ? 1 : def.maturityLevel;
+    const org = await createOrganization(ctx, admin, CreateOrganizationBody.parse({ name: def.name, code: def.code, locale: def.locale, timezone: def.timezone, maturityLevel }));
     orgs.set(def.key, { def, id: org.id, people: [] });
   }
 
@@ -189,6 +200,40 @@ async function seedDirectory(ctx: Ctx, clock: MovableClock, rand: () => number, 
   }
   const monitoring = staff.find((s) => s.def.serviceAccount)!.actor;
   return { ctx, admin, orgs, teams, services, staff, monitoring };
+}
+
+/**
+ * SLAs adopted partway through the history: the provider sets up calendars and policies and applies them to
+ * the incidents open then, and a client reaching maturity level 2 gets them for its open incidents. Steps run
+ * before office hours, before any incident step of the same instant.
+ */
+function slaAdoption(w: World, now: number): Step[] {
+  const calendars = new Map<CalendarKey, number>();
+  const calendarId = async (key: CalendarKey) => {
+    const def = CALENDARS.find((c) => c.key === key)!;
+    if (!calendars.has(key)) calendars.set(key, (await createCalendar(w.ctx, w.admin, CreateCalendarBody.parse({ name: def.name, timezone: def.timezone, hours: def.hours, holidays: def.holidays }))).id);
+    return calendars.get(key)!;
+  };
+  const steps: Step[] = SLA_POLICIES.map((p, i) => ({
+    at: localTime(now - p.daysAgo * DAY, 7, 30, PROVIDER.timezone),
+    order: -1 - i,
+    label: `SLA policy ${p.name}`,
+    run: async () => {
+      const orgId = p.org ? w.orgs.get(p.org)!.id : null;
+      await createSlaPolicy(w.ctx, w.admin, CreateSlaPolicyBody.parse({ name: p.name, orgId, calendarId: await calendarId(p.calendar), targets: p.targets, pauseWhen: p.pauseWhen }));
+      await recomputeOpenIncidents(w.ctx, w.admin);
+    },
+  }));
+  for (const org of w.orgs.values()) {
+    if (!org.def.maturedDaysAgo) continue;
+    steps.push({
+      at: localTime(now - org.def.maturedDaysAgo * DAY, 7, 45, org.def.timezone),
+      order: -100,
+      label: `${org.def.code} reaches maturity ${org.def.maturityLevel}`,
+      run: () => updateOrganization(w.ctx, w.admin, org.id, UpdateOrganizationBody.parse({ maturityLevel: org.def.maturityLevel })),
+    });
+  }
+  return steps;
 }
 
 async function existingLogins(ctx: Ctx): Promise<DemoLogin[]> {
@@ -323,7 +368,11 @@ class Planner {
     });
 
     if (state === 'new') {
-      if (requester && rand() < 0.3) b.after(60, 400, 'nudge', () => this.comment(requester, id(), text(pick(rand, phrases.nudge)), 'public'));
+      if (requester && rand() < 0.3) {
+        b.after(60, 400, 'nudge', () => this.comment(requester, id(), text(pick(rand, phrases.nudge)), 'public'));
+        // The desk answers before anyone is assigned: that public reply owns the incident (TTO met).
+        b.at(b.time + 20 * MINUTE, 'desk answers', () => this.comment(desk, id(), text(phrases.ack[0]!), 'public'));
+      }
       return b.done(this.limit);
     }
 

@@ -32,8 +32,8 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
       await appendEvent(trx, { type: 'incident.status_changed', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { from: 'pending', to: 'in_progress', changes } }, now);
     } else {
       const row = await repo.updateIncident(trx, id, { updated_at: now, ...(!isStaff(actor) && { last_customer_update_at: now }) });
-      // The first public reply by the service desk owns the incident (TTO met).
-      if (kind === 'reply' && isStaff(actor) && row.tto_met_at === null && row.sla_policy_id !== null) await refreshIncidentSla(trx, row, new Date(now), { ownedNow: true });
+      // The first public reply by the service desk owns the incident (TTO met); later ones change nothing.
+      if (kind === 'reply' && isStaff(actor) && row.first_owned_at === null) await refreshIncidentSla(trx, row, new Date(now), { answeredByStaff: true });
     }
     const [entryId] = await appendTimeline(trx, entries, now);
     if (kind === 'reply' && isStaff(actor)) {

@@ -69,7 +69,7 @@ async function applyTransition(trx: Trx, actor: Actor, before: repo.IncidentRow,
     updated_at: now,
   });
   const changes = diff(toIncident(before, []), toIncident(row, []));
-  const refreshed = await refreshIncidentSla(trx, row, new Date(now), { ownedNow: takeIt });
+  const refreshed = await refreshIncidentSla(trx, row, new Date(now), { answeredByStaff: isStaff(actor) && Boolean(input.comment) });
   const entries: NewTimelineEntry[] = [
     { orgId: row.org_id, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: viaParent ? 'resolved_with_parent' : 'status_changed', changes },
   ];

@@ -16,6 +16,7 @@ const COLUMNS = [
   'incidents.sla_policy_id', 'incidents.tto_due_at', 'incidents.ttr_due_at', 'incidents.tto_warn_at', 'incidents.ttr_warn_at',
   'incidents.tto_met_at', 'incidents.tto_warned', 'incidents.tto_breached', 'incidents.ttr_warned', 'incidents.ttr_breached',
   'incidents.sla_paused_minutes', 'incidents.sla_paused_since', 'incidents.sla_next_check_at', 'incidents.ttr_due_sort',
+  'incidents.first_owned_at', 'incidents.pending_spans',
 ] as const;
 
 export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;
@@ -266,7 +267,7 @@ const SLA_COLUMN_TYPES = {
 } as const;
 
 const SLA_COLUMNS = Object.keys(SLA_COLUMN_TYPES) as (keyof SlaColumns)[];
-const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'pending_reason', 'reported_at', 'resolved_at', ...SLA_COLUMNS] as const;
+const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'reported_at', 'resolved_at', 'first_owned_at', 'pending_spans', ...SLA_COLUMNS] as const;
 const SQLITE_UPDATE_SLA = `update incidents set ${SLA_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`;
 
 /** An incident's SLA state and the facts it is computed from (a batch reads only these). */

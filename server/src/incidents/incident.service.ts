@@ -85,8 +85,11 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
       closed_at: null,
       last_customer_update_at: now,
     });
-    const incident = toIncident(await refreshIncidentSla(trx, row, nowDate, { ownedNow: Boolean(input.agentId) }), []);
-    await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes: [{ field: 'status', from: null, to: row.status }] }], now);
+    const incident = toIncident(await refreshIncidentSla(trx, row, nowDate), []);
+    // The assignment it was created with belongs to its history too (an agent set now owns it now).
+    const assignment = [...(row.team_id ? [{ field: 'teamId', from: null, to: row.team_id }] : []), ...(row.agent_id ? [{ field: 'agentId', from: null, to: row.agent_id }] : [])];
+    const changes = [{ field: 'status', from: null, to: row.status }, ...assignment];
+    await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes }], now);
     await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: incident }, now);
     return asSeenBy(trx, actor, incident);
   });
@@ -159,8 +162,7 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     const children = await repo.childIdsOf(trx, [id]);
     const changes = diff(toIncident(before, children.get(id) ?? []), toIncident(row, children.get(id) ?? []));
     if (changes.length === 0) return asSeenBy(trx, actor, toIncident(row, children.get(id) ?? []));
-    const owned = before.agent_id === null && agentId !== null;
-    const incident = toIncident(await refreshIncidentSla(trx, row, ctx.clock.now(), { ownedNow: owned }), children.get(id) ?? []);
+    const incident = toIncident(await refreshIncidentSla(trx, row, new Date(now)), children.get(id) ?? []);
     const statusChange = changes.filter((c) => c.field === 'status');
     const fieldChanges = changes.filter((c) => c.field !== 'status');
     const entries: NewTimelineEntry[] = [];

@@ -5,6 +5,7 @@ import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
+import { recomputeOpenIncidents } from '../sla/sla-recompute.service.ts';
 import { type Actor, requireRole } from '../tenancy/scope.ts';
 import * as repo from './organization.repository.ts';
 
@@ -33,9 +34,10 @@ export async function createOrganization(ctx: Ctx, actor: Actor, input: z.infer<
   });
 }
 
+/** Edits an organization (admin). A change of its SLA setting or maturity reaches its open incidents at once. */
 export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateOrganizationBody>) {
   const now = ctx.clock.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  const { org, changes } = await ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findOrganization(trx, actor, id);
     if (!before) throw AppError.notFound('Organization');
     requireRole(actor, 'admin');
@@ -60,8 +62,11 @@ export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, inp
     if (changes.length > 0) {
       await appendEvent(trx, { type: 'organization.updated', orgId: id, aggregateType: 'organization', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
     }
-    return org;
+    return { org, changes };
   });
+  // After the commit: the recompute reads the organization as changed, in batches of its own.
+  if (changes.some((c) => c.field === 'slaEnabled' || c.field === 'maturityLevel')) await recomputeOpenIncidents(ctx, actor, { orgId: id });
+  return org;
 }
 
 export async function getOrganization(ctx: Ctx, actor: Actor, id: number) {

@@ -3,26 +3,31 @@ import type { Trx } from '../db/database.ts';
 import { type IncidentRow, type SlaColumns, type SlaFacts, updateIncident } from '../incidents/incident.repository.ts';
 import { businessClockFor } from './business-clock.ts';
 import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
-import { type BusinessClock, computeDeadlines, type Escalation, isPaused, nextCheckAt, selectPolicy, slaApplies, type SlaState } from './sla-rules.ts';
+import { type BusinessClock, type Escalation, nextCheckAt, recordHistory, selectPolicy, slaApplies, type SlaHistory, slaState } from './sla-rules.ts';
 import { getOrganization } from '../organizations/organization.repository.ts';
 
 const NO_DUE = '9999-12-31T23:59:59.999Z';
 
 /**
- * Brings an incident's SLA columns up to date after a change, inside the change's transaction: which
- * policy applies, pauses entered or left, deadlines (recomputed from `reportedAt`, keeping paused time),
- * and the next instant the escalation worker must look at it. `ownedNow` records the first ownership (TTO met).
+ * Records what a change did to an incident's SLA history (first ownership, stays in `pending`) and brings its
+ * SLA columns up to date, inside the change's transaction. The only place where that history is written:
+ * every use case that changes an incident calls it with the row as changed, and says whether the service desk
+ * answered publicly (a reply is not visible on the row).
  */
-export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, opts: { ownedNow?: boolean } = {}): Promise<IncidentRow> {
-  const values = await slaColumnsFor(row, now, new SlaLookups(trx), opts);
-  return values ? updateIncident(trx, row.id, values) : row;
+export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, happened: { answeredByStaff?: boolean } = {}): Promise<IncidentRow> {
+  const before = historyOf(row);
+  const after = recordHistory(before, { status: row.status as IncidentStatus, pendingReason: row.pending_reason as PendingReason | null, agentId: row.agent_id }, now, happened.answeredByStaff ?? false);
+  const facts = after === before ? null : { first_owned_at: iso(after.firstOwnedAt), pending_spans: JSON.stringify(after.pending) };
+  const values = await slaColumnsFor({ ...row, ...facts }, now, new SlaLookups(trx));
+  return facts || values ? updateIncident(trx, row.id, { ...facts, ...values }) : row;
 }
 
 /**
- * The SLA columns an incident should have now, or null when they are already right; reads through
- * `lookups` so that a batch (a recompute) reads each organization, policy set and calendar once.
+ * The SLA columns an incident should have now, computed from its history, or null when they are already
+ * right; reads through `lookups` so that a batch (a recompute) reads each organization, policy set and
+ * calendar once.
  */
-export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookups, opts: { ownedNow?: boolean } = {}): Promise<SlaColumns | null> {
+export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookups): Promise<SlaColumns | null> {
   const org = await lookups.organization(row.org_id);
   if (!org) return null;
   const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
@@ -30,51 +35,27 @@ export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookup
   if (!policy && row.sla_policy_id === null) return null;
 
   const clock = policy ? await lookups.clock(policy.calendarId) : null;
-  const status = row.status as IncidentStatus;
-  const reason = row.pending_reason as PendingReason | null;
-  let pausedMinutes = row.sla_paused_minutes;
-  let pausedSince = row.sla_paused_since ? new Date(row.sla_paused_since) : null;
-  const pausedNow = isPaused(policy, status, reason);
-  if (pausedNow && !pausedSince) pausedSince = now;
-  if (!pausedNow && pausedSince) {
-    pausedMinutes += clock ? Math.round(clock.minutesBetween(pausedSince, now)) : 0;
-    pausedSince = null;
-  }
-  const ttoMetAt = row.tto_met_at ? new Date(row.tto_met_at) : opts.ownedNow ? now : null;
   const facts = {
-    orgId: row.org_id, serviceId: row.service_id, priority: row.priority, status, pendingReason: reason,
-    reportedAt: new Date(row.reported_at), resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
+    priority: row.priority, reportedAt: new Date(row.reported_at), resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null, ...historyOf(row),
   };
-  const deadlines = policy && clock ? computeDeadlines(policy, facts, { minutes: pausedMinutes, since: pausedSince }, clock) : { slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null };
-
-  // A deadline moved past now (e.g. a lower priority) makes its crossing a future one again.
-  const flags = currentFlags(row);
-  const rearm = (kind: Escalation, at: Date | null) => {
-    if (flags[kind] && at !== null && at.getTime() > now.getTime()) flags[kind] = false;
-  };
-  rearm('tto_warning', deadlines.ttoWarnAt);
-  rearm('tto_breached', deadlines.ttoDueAt);
-  rearm('ttr_warning', deadlines.ttrWarnAt);
-  rearm('ttr_breached', deadlines.ttrDueAt);
-
-  const state: SlaState = { ...deadlines, ttoMetAt, pausedMinutes, pausedSince, flags };
-  const open = status !== 'resolved' && status !== 'closed';
+  const state = slaState(policy, clock, facts, currentFlags(row), now);
+  const open = row.status !== 'resolved' && row.status !== 'closed';
   const next = nextCheckAt(state, facts.resolvedAt);
   const values: SlaColumns = {
-    sla_policy_id: deadlines.slaPolicyId,
-    tto_due_at: iso(deadlines.ttoDueAt),
-    ttr_due_at: iso(deadlines.ttrDueAt),
-    tto_warn_at: iso(deadlines.ttoWarnAt),
-    ttr_warn_at: iso(deadlines.ttrWarnAt),
-    tto_met_at: iso(ttoMetAt),
-    sla_paused_minutes: pausedMinutes,
-    sla_paused_since: iso(pausedSince),
-    tto_warned: flags.tto_warning ? 1 : 0,
-    tto_breached: flags.tto_breached ? 1 : 0,
-    ttr_warned: flags.ttr_warning ? 1 : 0,
-    ttr_breached: flags.ttr_breached ? 1 : 0,
+    sla_policy_id: state.slaPolicyId,
+    tto_due_at: iso(state.ttoDueAt),
+    ttr_due_at: iso(state.ttrDueAt),
+    tto_warn_at: iso(state.ttoWarnAt),
+    ttr_warn_at: iso(state.ttrWarnAt),
+    tto_met_at: iso(state.ttoMetAt),
+    sla_paused_minutes: state.pausedMinutes,
+    sla_paused_since: iso(state.pausedSince),
+    tto_warned: state.flags.tto_warning ? 1 : 0,
+    tto_breached: state.flags.tto_breached ? 1 : 0,
+    ttr_warned: state.flags.ttr_warning ? 1 : 0,
+    ttr_breached: state.flags.ttr_breached ? 1 : 0,
     sla_next_check_at: iso(next),
-    ttr_due_sort: open && deadlines.ttrDueAt ? deadlines.ttrDueAt.toISOString() : NO_DUE,
+    ttr_due_sort: open && state.ttrDueAt ? state.ttrDueAt.toISOString() : NO_DUE,
   };
   // Most recomputes change nothing: no write then.
   return (Object.keys(values) as (keyof SlaColumns)[]).every((k) => row[k] === values[k]) ? null : values;
@@ -112,6 +93,16 @@ export class SlaLookups {
 
 export function currentFlags(row: Pick<IncidentRow, 'tto_warned' | 'tto_breached' | 'ttr_warned' | 'ttr_breached'>): Record<Escalation, boolean> {
   return { tto_warning: row.tto_warned === 1, tto_breached: row.tto_breached === 1, ttr_warning: row.ttr_warned === 1, ttr_breached: row.ttr_breached === 1 };
+}
+
+/** The SLA history stored on an incident (`pending_spans` is JSON). */
+export function historyOf(row: Pick<SlaFacts, 'first_owned_at' | 'pending_spans'>): SlaHistory {
+  // Most incidents were never pending: no parsing for them (a recompute reads thousands).
+  const pending = row.pending_spans === '[]' ? [] : (JSON.parse(row.pending_spans) as { reason: PendingReason; from: string; to: string | null }[]);
+  return {
+    firstOwnedAt: row.first_owned_at ? new Date(row.first_owned_at) : null,
+    pending: pending.map((s) => ({ reason: s.reason, from: new Date(s.from), to: s.to ? new Date(s.to) : null })),
+  };
 }
 
 function iso(d: Date | null): string | null {

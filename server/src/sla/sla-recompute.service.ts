@@ -9,10 +9,11 @@ const BATCH = 1000;
 const IN_FLIGHT = { sqlite: 1, postgres: 2 } as const;
 
 /**
- * Recomputes the SLA state of every open incident (after a change of policies or calendars): policy,
- * deadlines from reportedAt with paused time kept, and the next escalation check. One transaction per batch
- * of ids, its incidents locked while they are rewritten. Only the organizations in the actor's scope (or the one
- * asked for): a manager of some organizations never rewrites another's deadlines.
+ * Recomputes the SLA state of every open incident, or of one organization's (after a change of policies,
+ * calendars, or the organization's SLA setting or maturity): policy, then deadlines, paused time and TTO met
+ * from each incident's history, and the next escalation check. One transaction per batch of ids, its
+ * incidents locked while they are rewritten. Only the organizations in the actor's scope (or the one asked
+ * for): a manager of some organizations never rewrites another's deadlines.
  * @returns how many incidents were recomputed
  */
 export async function recomputeOpenIncidents(ctx: Ctx, actor: Actor, input: { orgId?: number } = {}): Promise<{ recomputed: number }> {

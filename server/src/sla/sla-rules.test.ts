@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type BusinessClock, computeDeadlines, dueEscalations, type IncidentFacts, isPaused, nextCheckAt, type PolicyRules, selectPolicy, type SlaState, slaApplies } from './sla-rules.ts';
+import {
+  type BusinessClock, computeDeadlines, dueEscalations, type IncidentFacts, nextCheckAt, pausedTime, type PendingSpan, type PolicyRules, recordHistory, selectPolicy, type SlaHistory, type SlaState,
+  slaApplies, slaState,
+} from './sla-rules.ts';
+import { CompiledCalendar } from './business-time.ts';
 
 // Around the clock: one business minute is one minute. Calendars themselves are tested in business-time.test.ts.
 const allDay: BusinessClock = {
@@ -22,12 +26,12 @@ const policy: PolicyRules = {
 const T0 = new Date('2026-03-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const facts = (over: Partial<IncidentFacts> = {}): IncidentFacts => ({
-  orgId: 1, serviceId: null, priority: 1, status: 'new', pendingReason: null, reportedAt: T0, resolvedAt: null, ...over,
+  priority: 1, reportedAt: T0, resolvedAt: null, firstOwnedAt: null, pending: [], ...over,
 });
 const noFlags = { tto_warning: false, tto_breached: false, ttr_warning: false, ttr_breached: false };
 
 function state(over: Partial<SlaState> = {}): SlaState {
-  const d = computeDeadlines(policy, facts(), { minutes: 0, since: null }, allDay);
+  const d = computeDeadlines(policy, facts(), 0, allDay);
   return { ...d, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags: { ...noFlags }, ...over };
 }
 
@@ -57,29 +61,23 @@ describe('which SLA applies', () => {
 
 describe('deadlines', () => {
   it('counts from reportedAt with the targets of the priority, warnings at the percentage', () => {
-    expect(computeDeadlines(policy, facts(), { minutes: 0, since: null }, allDay)).toEqual({
+    expect(computeDeadlines(policy, facts(), 0, allDay)).toEqual({
       slaPolicyId: 1, ttoDueAt: at(15), ttoWarnAt: at(12), ttrDueAt: at(240), ttrWarnAt: at(180),
     });
   });
 
   it('has no deadline for a priority without a target', () => {
-    expect(computeDeadlines(policy, facts({ priority: 2 }), { minutes: 0, since: null }, allDay)).toMatchObject({ slaPolicyId: 1, ttoDueAt: null, ttrDueAt: null });
+    expect(computeDeadlines(policy, facts({ priority: 2 }), 0, allDay)).toMatchObject({ slaPolicyId: 1, ttoDueAt: null, ttrDueAt: null });
   });
 
-  it('moves the TTR deadline by the paused minutes and suspends it while paused', () => {
-    expect(computeDeadlines(policy, facts(), { minutes: 30, since: null }, allDay).ttrDueAt).toEqual(at(270));
-    expect(computeDeadlines(policy, facts(), { minutes: 30, since: at(100) }, allDay)).toMatchObject({ ttrDueAt: null, ttrWarnAt: null, ttoDueAt: at(15) });
+  it('moves the TTR deadlines by the paused minutes, not the TTO ones', () => {
+    expect(computeDeadlines(policy, facts(), 30, allDay)).toMatchObject({ ttoDueAt: at(15), ttrWarnAt: at(210), ttrDueAt: at(270) });
   });
 
   it('recomputes from reportedAt with the new targets when the priority changes, keeping paused time', () => {
-    expect(computeDeadlines(policy, facts({ priority: 3 }), { minutes: 30, since: null }, allDay)).toMatchObject({ ttoDueAt: at(60), ttrDueAt: at(1470) });
+    expect(computeDeadlines(policy, facts({ priority: 3 }), 30, allDay)).toMatchObject({ ttoDueAt: at(60), ttrDueAt: at(1470) });
   });
 
-  it.each([
-    ['pending', 'customer', true], ['pending', 'vendor', false], ['in_progress', null, false],
-  ] as const)('%s for %s pauses: %s', (status, reason, paused) => {
-    expect(isPaused(policy, status, reason)).toBe(paused);
-  });
 });
 
 describe('escalations', () => {
@@ -105,5 +103,111 @@ describe('escalations', () => {
     expect(nextCheckAt(state({ ttoMetAt: at(5) }), null)).toEqual(at(180));
     expect(nextCheckAt(state({ ttoMetAt: at(5) }), at(100))).toBeNull();
     expect(nextCheckAt(state({ ttoMetAt: at(20), flags: { ...noFlags, tto_warning: true } }), null)).toEqual(at(15));
+  });
+});
+
+describe('SLA history', () => {
+  const none: SlaHistory = { firstOwnedAt: null, pending: [] };
+  const incident = (status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed', agentId: number | null = null, pendingReason: 'customer' | 'vendor' | null = null) => ({ status, agentId, pendingReason });
+
+  it.each([
+    ['an agent set', incident('assigned', 7), false, at(5)],
+    ['a take-over', incident('in_progress', 7), false, at(5)],
+    ['a public answer by the service desk', incident('new'), true, at(5)],
+    ['a resolution (first-contact resolution)', incident('resolved'), false, at(5)],
+    ['a team only', incident('assigned'), false, null],
+    ['a requester reply or a field change', incident('new'), false, null],
+  ] as const)('owns the incident at %s: %s', (_, state, answered, expected) => {
+    expect(recordHistory(none, state, at(5), answered).firstOwnedAt).toEqual(expected);
+  });
+
+  it('keeps the first ownership: unassigning, reassigning or answering again changes nothing', () => {
+    const owned = recordHistory(none, incident('assigned', 7), at(5), false);
+    expect(recordHistory(owned, incident('assigned'), at(9), false)).toBe(owned);
+    expect(recordHistory(owned, incident('in_progress', 8), at(20), true).firstOwnedAt).toEqual(at(5));
+  });
+
+  it('opens a stay in pending with its reason and closes it when the status moves on, however it moves', () => {
+    let h = recordHistory(none, incident('in_progress', 7), at(5), false);
+    h = recordHistory(h, incident('pending', 7, 'customer'), at(10), false);
+    expect(h.pending).toEqual([{ reason: 'customer', from: at(10), to: null }]);
+    expect(recordHistory(h, incident('pending', 7, 'customer'), at(12), false)).toBe(h); // a field change while pending
+    h = recordHistory(h, incident('in_progress', 7), at(40), false); // the requester replied
+    h = recordHistory(h, incident('pending', 7, 'vendor'), at(50), false);
+    h = recordHistory(h, incident('resolved', 7), at(90), false); // resolved with its parent
+    expect(h.pending).toEqual([
+      { reason: 'customer', from: at(10), to: at(40) },
+      { reason: 'vendor', from: at(50), to: at(90) },
+    ]);
+  });
+});
+
+describe('SLA state from the history', () => {
+  const span = (reason: PendingSpan['reason'], from: number, to: number | null): PendingSpan => ({ reason, from: at(from), to: to === null ? null : at(to) });
+  const spans = [span('customer', 20, 50), span('vendor', 60, 100), span('change', 110, 130), span('customer', 150, null)];
+
+  it.each([
+    // [pauseWhen, ended paused minutes, paused since]
+    [['customer'], 30, at(150)],
+    [['vendor'], 40, null],
+    [['customer', 'vendor'], 70, at(150)],
+    [['vendor', 'change', 'other'], 60, null],
+    [[], 0, null],
+  ] as const)('pausing on %j counts %i minutes of the ended stays, paused since %s', (pauseWhen, minutes, since) => {
+    expect(pausedTime({ pauseWhen: [...pauseWhen] }, spans, allDay)).toEqual({ minutes, since });
+  });
+
+  it('counts pauses in business minutes, stay by stay', () => {
+    // Mon–Fri 09:00–17:00 UTC: Friday 16:00 → Monday 10:00 is two business hours.
+    const office = new CompiledCalendar({ timezone: 'UTC', hours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })), holidays: [] });
+    const clock: BusinessClock = { deadline: (s, m) => office.deadline(s, m), minutesBetween: (f, t) => office.businessMinutes(f, t) };
+    const weekend: PendingSpan = { reason: 'customer', from: new Date('2026-03-06T16:00:00Z'), to: new Date('2026-03-09T10:00:00Z') };
+    expect(pausedTime(policy, [weekend], clock)).toEqual({ minutes: 120, since: null });
+  });
+
+  it('gives the same state whichever pauseWhen applied while the history was written', () => {
+    const history = facts({ firstOwnedAt: at(5), pending: spans.slice(0, 3) });
+    const vendorToo = { ...policy, pauseWhen: ['customer', 'vendor'] as PolicyRules['pauseWhen'] };
+    const state = slaState(vendorToo, allDay, history, noFlags, at(200));
+    expect(state).toMatchObject({ pausedMinutes: 70, pausedSince: null, ttrDueAt: at(240 + 70), ttoMetAt: at(5) });
+    expect(slaState(policy, allDay, history, noFlags, at(200))).toMatchObject({ pausedMinutes: 30, ttrDueAt: at(270) });
+  });
+
+  it('meets TTO at the first ownership even when the policy came weeks later, with no warning or breach', () => {
+    const history = facts({ firstOwnedAt: at(5) });
+    const weeksLater = at(60 * 24 * 36);
+    const state = slaState(policy, allDay, history, noFlags, weeksLater);
+    expect(state).toMatchObject({ slaPolicyId: 1, ttoDueAt: at(15), ttoMetAt: at(5) });
+    expect(dueEscalations(state, null, weeksLater)).toEqual(['ttr_warning', 'ttr_breached']);
+  });
+
+  it('suspends TTR while still paused and stops it at resolution; a reopened incident runs again', () => {
+    const pending = facts({ firstOwnedAt: at(5), pending: [span('customer', 30, null)] });
+    expect(slaState(policy, allDay, pending, noFlags, at(100))).toMatchObject({ pausedMinutes: 0, pausedSince: at(30), ttrDueAt: null });
+    const resolved = facts({ firstOwnedAt: at(5), pending: [span('customer', 30, 90)], resolvedAt: at(200) });
+    const state = slaState(policy, allDay, resolved, noFlags, at(1000));
+    expect(state).toMatchObject({ pausedMinutes: 60, ttrDueAt: at(300) });
+    expect(dueEscalations(state, at(200), at(1000))).toEqual([]);
+    const reopened = slaState(policy, allDay, { ...resolved, resolvedAt: null }, noFlags, at(1000));
+    expect(dueEscalations(reopened, null, at(1000))).toEqual(['ttr_warning', 'ttr_breached']);
+  });
+
+  it('keeps recorded escalations, unless their deadline now falls after the clock stopped or after now', () => {
+    const breached = { tto_warning: true, tto_breached: true, ttr_warning: true, ttr_breached: true };
+    // Owned at 20 with TTO 15 (priority 1): breached. Priority 3 (TTO 60) makes it met; TTR 1440 is not due yet.
+    expect(slaState(policy, allDay, facts({ priority: 3, firstOwnedAt: at(20) }), breached, at(300)).flags).toEqual(noFlags);
+    // Still priority 1: the crossings stand.
+    expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20) }), breached, at(300)).flags).toEqual(breached);
+    // TTR paused after its deadline: the crossings stand; paused before it (pauseWhen now includes the
+    // reason), they never happened.
+    expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20), pending: [span('customer', 250, null)] }), breached, at(300)).flags).toEqual(breached);
+    expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20), pending: [span('customer', 100, null)] }), breached, at(300)).flags).toEqual({ ...breached, ttr_breached: false, ttr_warning: false });
+  });
+
+  it('has an empty state when no policy applies, keeping what was recorded', () => {
+    const recorded = { ...noFlags, tto_breached: true };
+    expect(slaState(null, null, facts({ firstOwnedAt: at(5), pending: spans }), recorded, at(300))).toEqual({
+      slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags: recorded,
+    });
   });
 });

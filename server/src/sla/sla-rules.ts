@@ -35,12 +35,23 @@ export interface SlaState {
   flags: Record<Escalation, boolean>;
 }
 
-export interface IncidentFacts {
-  orgId: number;
-  serviceId: number | null;
+/** What happened to an incident that its SLA state depends on, whatever policy applies. */
+export interface SlaHistory {
+  /** The first assignment to an agent, take-over, public reply by the service desk or resolution. */
+  firstOwnedAt: Date | null;
+  /** Every stay in `pending`, oldest first; the last one has no end while the incident is still pending. */
+  pending: PendingSpan[];
+}
+
+export interface PendingSpan {
+  reason: PendingReason;
+  from: Date;
+  to: Date | null;
+}
+
+/** The facts an SLA state is computed from. */
+export interface IncidentFacts extends SlaHistory {
   priority: number;
-  status: IncidentStatus;
-  pendingReason: PendingReason | null;
   reportedAt: Date;
   resolvedAt: Date | null;
 }
@@ -69,32 +80,93 @@ export function selectPolicy<P extends Pick<PolicyRules, 'orgId' | 'serviceId'>>
   return best;
 }
 
-export function isPaused(policy: Pick<PolicyRules, 'pauseWhen'> | null, status: IncidentStatus, reason: PendingReason | null): boolean {
-  return policy !== null && status === 'pending' && reason !== null && policy.pauseWhen.includes(reason);
+/**
+ * The history after a change made at `at`: the first ownership is kept once known, else it is `at` when the
+ * incident now has an agent, is resolved, or the service desk has just answered publicly; a stay in
+ * `pending` opens or closes with the status. Returns `history` itself when nothing changed.
+ * @example recordHistory({ firstOwnedAt: null, pending: [] }, { status: 'pending', pendingReason: 'customer', agentId: 4 }, at, false)
+ */
+export function recordHistory(
+  history: SlaHistory,
+  incident: { status: IncidentStatus; pendingReason: PendingReason | null; agentId: number | null },
+  at: Date,
+  answeredByStaff: boolean,
+): SlaHistory {
+  const owned = incident.agentId !== null || answeredByStaff || incident.status === 'resolved' || incident.status === 'closed';
+  const firstOwnedAt = history.firstOwnedAt ?? (owned ? at : null);
+  let pending = history.pending;
+  const last = pending.at(-1);
+  const open = last && last.to === null ? last : null;
+  const reason = incident.status === 'pending' ? incident.pendingReason : null;
+  if (open && open.reason !== reason) pending = [...pending.slice(0, -1), { ...open, to: at }];
+  if (reason && open?.reason !== reason) pending = [...pending, { reason, from: at, to: null }];
+  return firstOwnedAt === history.firstOwnedAt && pending === history.pending ? history : { firstOwnedAt, pending };
 }
 
 /**
- * Deadlines from `reportedAt` with the policy's targets for the incident's priority, pushed back by the
- * business minutes spent paused. While paused the TTR clock has no deadline. Recomputing after a change of
- * priority keeps the paused time, as the targets change but not the history.
+ * Time paused under a policy: business minutes of the ended stays in `pending` for a reason the policy pauses
+ * on (each rounded to the minute), and the start of the current stay if it pauses. Counted from the history,
+ * so a policy created or changed later pauses exactly as if it had always applied.
+ */
+export function pausedTime(policy: Pick<PolicyRules, 'pauseWhen'>, pending: readonly PendingSpan[], clock: BusinessClock): { minutes: number; since: Date | null } {
+  let minutes = 0;
+  let since: Date | null = null;
+  for (const span of pending) {
+    if (!policy.pauseWhen.includes(span.reason)) continue;
+    if (span.to === null) since = span.from;
+    else minutes += Math.round(clock.minutesBetween(span.from, span.to));
+  }
+  return { minutes, since };
+}
+
+/**
+ * Deadlines from `reportedAt` with the policy's targets for the incident's priority, the TTR ones pushed back
+ * by the business minutes spent paused. Recomputing after a change of priority keeps the paused time, as the
+ * targets change but not the history.
  */
 export function computeDeadlines(
   policy: PolicyRules | null,
-  facts: IncidentFacts,
-  paused: { minutes: number; since: Date | null },
+  facts: Pick<IncidentFacts, 'priority' | 'reportedAt'>,
+  pausedMinutes: number,
   clock: BusinessClock,
 ): Pick<SlaState, 'slaPolicyId' | 'ttoDueAt' | 'ttrDueAt' | 'ttoWarnAt' | 'ttrWarnAt'> {
   const target = policy?.targets.find((t) => t.priority === facts.priority);
   if (!policy || !target) return { slaPolicyId: policy?.id ?? null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null };
   const warn = (m: number) => Math.ceil((m * policy.warnAtPercent) / 100);
-  const running = paused.since === null;
   return {
     slaPolicyId: policy.id,
     ttoDueAt: clock.deadline(facts.reportedAt, target.ttoMinutes),
     ttoWarnAt: clock.deadline(facts.reportedAt, warn(target.ttoMinutes)),
-    ttrDueAt: running ? clock.deadline(facts.reportedAt, target.ttrMinutes + paused.minutes) : null,
-    ttrWarnAt: running ? clock.deadline(facts.reportedAt, warn(target.ttrMinutes) + paused.minutes) : null,
+    ttrDueAt: clock.deadline(facts.reportedAt, target.ttrMinutes + pausedMinutes),
+    ttrWarnAt: clock.deadline(facts.reportedAt, warn(target.ttrMinutes) + pausedMinutes),
   };
+}
+
+/**
+ * The SLA state an incident's history gives under a policy (null: no SLA applies), whatever the order in
+ * which policies, calendars and the incident were created: TTO met at the first ownership, pauses from the
+ * stays in `pending`; while paused the TTR clock has no deadline. Escalations already recorded stay
+ * recorded, unless their deadline now falls after the instant its clock stopped (owned; resolved or paused)
+ * or after `now`: then that crossing has not happened (yet).
+ */
+export function slaState(policy: PolicyRules | null, clock: BusinessClock | null, facts: IncidentFacts, recorded: Record<Escalation, boolean>, now: Date): SlaState {
+  const flags = { ...recorded };
+  if (!policy || !clock) {
+    return { slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags };
+  }
+  const paused = pausedTime(policy, facts.pending, clock);
+  const deadlines = computeDeadlines(policy, facts, paused.minutes, clock);
+  const ttoStop = facts.firstOwnedAt ?? now;
+  const ttrStop = paused.since ?? facts.resolvedAt ?? now;
+  const rearm = (kind: Escalation, at: Date | null, stop: Date) => {
+    if (flags[kind] && at !== null && at.getTime() > stop.getTime()) flags[kind] = false;
+  };
+  rearm('tto_warning', deadlines.ttoWarnAt, ttoStop);
+  rearm('tto_breached', deadlines.ttoDueAt, ttoStop);
+  rearm('ttr_warning', deadlines.ttrWarnAt, ttrStop);
+  rearm('ttr_breached', deadlines.ttrDueAt, ttrStop);
+  const ttr = paused.since ? { ttrDueAt: null, ttrWarnAt: null } : {};
+  return { ...deadlines, ...ttr, ttoMetAt: facts.firstOwnedAt, pausedMinutes: paused.minutes, pausedSince: paused.since, flags };
 }
 
 /**
