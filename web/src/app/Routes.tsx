@@ -30,7 +30,7 @@ BY_ADDRESS.find(([re]) => re.test(window.location.pathname))?.[1].preload();
 
 const loading = (
   <Center p="xl">
-    <Loader aria-label="…" />
+    <Loader role="status" aria-label="…" />
   </Center>
 );
 

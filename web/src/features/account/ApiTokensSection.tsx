@@ -18,7 +18,7 @@ export function ApiTokensSection() {
       {created ? <NewToken token={created} onDone={() => setCreated(null)} /> : <CreateTokenForm onCreated={setCreated} />}
       {tokens.isPending ? (
         <Center p="md">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : tokens.isError ? (
         <Alert color="red" role="alert">

@@ -21,7 +21,7 @@ export function SessionsSection() {
     <Section title={t('account.sessions.title')} description={t('account.sessions.help')}>
       {sessions.isPending ? (
         <Center p="md">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : sessions.isError ? (
         <Alert color="red" role="alert">

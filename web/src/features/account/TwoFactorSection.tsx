@@ -37,7 +37,7 @@ export function TwoFactorSection({ me }: { me: Me }) {
 
   let body;
   if (status.isPending) {
-    body = <Loader aria-label={t('common.loading')} />;
+    body = <Loader role="status" aria-label={t('common.loading')} />;
   } else if (status.isError) {
     body = (
       <Alert color="red" role="alert">

@@ -118,7 +118,7 @@ export function AuditLogSection() {
 
       {badRange ? null : log.isPending ? (
         <Center p="xl">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : log.isError ? (
         <Alert color="red" role="alert">

@@ -294,7 +294,7 @@ function Preview({ calendar, dirty }: { calendar: Calendar | null; dirty: boolea
             {t('admin.calendars.previewAfterSave')}
           </Text>
         ) : deadline.isPending ? (
-          <Loader size="sm" mt="xs" aria-label={t('common.loading')} />
+          <Loader role="status" size="sm" mt="xs" aria-label={t('common.loading')} />
         ) : deadline.isError ? (
           <Alert color="red" mt="xs">
             {deadline.error instanceof ApiError ? deadline.error.detail : t('common.error')}

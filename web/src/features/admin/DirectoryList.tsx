@@ -105,7 +105,7 @@ export function DirectoryList<T extends { id: number; active: boolean }>({
 
       {list.isPending ? (
         <Center p="xl">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : list.isError ? (
         <Alert color="red" role="alert">

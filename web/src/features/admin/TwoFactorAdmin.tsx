@@ -64,7 +64,7 @@ export function UserTwoFactorReset({ user }: { user: User }) {
   return (
     <Fieldset legend={t('twoFactor.admin.userStatus')} variant="unstyled">
       {status.isPending ? (
-        <Loader size="sm" aria-label={t('common.loading')} />
+        <Loader role="status" size="sm" aria-label={t('common.loading')} />
       ) : status.isError ? (
         <Alert color="red">{twoFactorErrorText(status.error, t)}</Alert>
       ) : (

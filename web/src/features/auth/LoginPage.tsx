@@ -210,7 +210,7 @@ function SetupStep({ challenge, email, onRestart }: { challenge: string; email: 
       </Title>
       <Text>{t('twoFactor.login.setupHelp')}</Text>
       {enrolment.isPending ? (
-        <Loader aria-label={t('twoFactor.login.setupLoading')} />
+        <Loader role="status" aria-label={t('twoFactor.login.setupLoading')} />
       ) : enrolment.isError ? (
         <Alert color="red" role="alert">
           {twoFactorErrorText(enrolment.error, t)}

@@ -29,7 +29,7 @@ export default function ConsoleIncident({ id, me }: { id: string; me: Me }) {
   if (incident.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label={t('common.loading')} />
+        <Loader role="status" aria-label={t('common.loading')} />
       </Center>
     );
   }
@@ -276,7 +276,7 @@ function TimelineSection({ incident }: { incident: Incident }) {
         {t('timeline.title')}
       </Title>
       {timeline.isPending ? (
-        <Loader size="sm" aria-label={t('common.loading')} />
+        <Loader role="status" size="sm" aria-label={t('common.loading')} />
       ) : timeline.isError ? (
         <Alert color="red">{t('common.error')}</Alert>
       ) : (

@@ -121,7 +121,7 @@ export default function QueuePage({ me }: { me: Me }) {
         </Alert>
       ) : queue.isPending && !noTeams ? (
         <Center p="xl">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : (
         <QueueTable

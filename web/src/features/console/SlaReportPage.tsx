@@ -78,7 +78,7 @@ export default function SlaReportPage(_: { me: Me }) {
 
       {range === null ? null : report.isPending ? (
         <Center p="xl">
-          <Loader aria-label={t('common.loading')} />
+          <Loader role="status" aria-label={t('common.loading')} />
         </Center>
       ) : report.isError ? (
         <Alert color="red" role="alert">
