@@ -19,19 +19,24 @@ export function StaffTwoFactorSwitch() {
   const settings = useQuery({ queryKey: SETTINGS_KEY, queryFn: () => api<SecuritySettings>('/settings/security') });
   const save = useMutation({
     mutationFn: (body: SecuritySettings) => api<SecuritySettings>('/settings/security', { method: 'PUT', body }),
-    // The switch moves at once; it moves back if the change is refused.
+    mutationKey: SETTINGS_KEY,
+    // The switch moves at once and moves back if the change is refused. A read still in flight is dropped, and the
+    // answers of quick successive changes never move it back: only the last change's end reads the setting again.
     onMutate: (body) => {
+      void qc.cancelQueries({ queryKey: SETTINGS_KEY }, { revert: false });
       const before = qc.getQueryData<SecuritySettings>(SETTINGS_KEY);
       qc.setQueryData(SETTINGS_KEY, body);
       return before;
     },
     onSuccess: (saved) => {
-      qc.setQueryData(SETTINGS_KEY, saved);
       notifications.show({ color: 'green', message: saved.requireTwoFactorForStaff ? t('twoFactor.admin.requireSaved') : t('twoFactor.admin.notRequiredSaved') });
     },
     onError: (e, _body, before) => {
       qc.setQueryData(SETTINGS_KEY, before);
       notifications.show({ color: 'red', message: twoFactorErrorText(e, t) });
+    },
+    onSettled: () => {
+      if (qc.isMutating({ mutationKey: SETTINGS_KEY }) === 1) void qc.invalidateQueries({ queryKey: SETTINGS_KEY });
     },
   });
   return (
