@@ -17,26 +17,23 @@ export function StaffTwoFactorSwitch() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const settings = useQuery({ queryKey: SETTINGS_KEY, queryFn: () => api<SecuritySettings>('/settings/security') });
+  // What the switch shows while changes are on their way: it moves at once, under the pointer. Once the last
+  // change has ended the setting is read again, so answers arriving out of order never move it back.
+  const [shown, setShown] = useState<boolean | null>(null);
+  const last = () => qc.isMutating({ mutationKey: SETTINGS_KEY }) === 1;
   const save = useMutation({
-    mutationFn: (body: SecuritySettings) => api<SecuritySettings>('/settings/security', { method: 'PUT', body }),
     mutationKey: SETTINGS_KEY,
-    // The switch moves at once and moves back if the change is refused. A read still in flight is dropped, and the
-    // answers of quick successive changes never move it back: only the last change's end reads the setting again.
-    onMutate: (body) => {
-      void qc.cancelQueries({ queryKey: SETTINGS_KEY }, { revert: false });
-      const before = qc.getQueryData<SecuritySettings>(SETTINGS_KEY);
-      qc.setQueryData(SETTINGS_KEY, body);
-      return before;
-    },
+    mutationFn: (body: SecuritySettings) => api<SecuritySettings>('/settings/security', { method: 'PUT', body }),
     onSuccess: (saved) => {
       notifications.show({ color: 'green', message: saved.requireTwoFactorForStaff ? t('twoFactor.admin.requireSaved') : t('twoFactor.admin.notRequiredSaved') });
     },
-    onError: (e, _body, before) => {
-      qc.setQueryData(SETTINGS_KEY, before);
+    onError: (e) => {
       notifications.show({ color: 'red', message: twoFactorErrorText(e, t) });
     },
-    onSettled: () => {
-      if (qc.isMutating({ mutationKey: SETTINGS_KEY }) === 1) void qc.invalidateQueries({ queryKey: SETTINGS_KEY });
+    onSettled: async () => {
+      if (!last()) return;
+      await qc.invalidateQueries({ queryKey: SETTINGS_KEY });
+      if (qc.isMutating({ mutationKey: SETTINGS_KEY }) === 0) setShown(null);
     },
   });
   return (
@@ -44,8 +41,12 @@ export function StaffTwoFactorSwitch() {
       label={t('twoFactor.admin.requireForStaff')}
       description={t('twoFactor.admin.requireForStaffHelp')}
       disabled={!settings.data}
-      checked={settings.data?.requireTwoFactorForStaff ?? false}
-      onChange={(e) => save.mutate({ requireTwoFactorForStaff: e.currentTarget.checked })}
+      checked={shown ?? settings.data?.requireTwoFactorForStaff ?? false}
+      onChange={(e) => {
+        const value = e.currentTarget.checked;
+        setShown(value);
+        save.mutate({ requireTwoFactorForStaff: value });
+      }}
       maw={420}
     />
   );
