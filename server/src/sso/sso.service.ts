@@ -41,7 +41,7 @@ export async function createIdentityProvider(ctx: Ctx, actor: Actor, input: Crea
       org_id: input.orgId,
       issuer: input.issuer,
       client_id: input.clientId,
-      client_secret: input.clientSecret ? ctx.secrets.seal(input.clientSecret) : null,
+      client_secret: input.clientSecret ? ctx.secrets.seal(input.clientSecret, 'sso.client_secret') : null,
       scopes: input.scopes,
       email_domains: JSON.stringify(config.emailDomains),
       show_button: input.showButton ? 1 : 0,
@@ -82,7 +82,7 @@ export async function updateIdentityProvider(ctx: Ctx, actor: Actor, id: number,
       org_id: orgId,
       issuer: merged.issuer,
       client_id: merged.clientId,
-      ...(input.clientSecret !== undefined && { client_secret: input.clientSecret === null ? null : ctx.secrets.seal(input.clientSecret) }),
+      ...(input.clientSecret !== undefined && { client_secret: input.clientSecret === null ? null : ctx.secrets.seal(input.clientSecret, 'sso.client_secret') }),
       scopes: merged.scopes,
       email_domains: JSON.stringify(merged.emailDomains),
       show_button: merged.showButton ? 1 : 0,
@@ -151,7 +151,7 @@ export async function startSignIn(ctx: Ctx, id: number, input: { returnTo?: stri
   const checks = newChecks();
   const url = await authorizationUrl(settingsOf(ctx, row), { redirectUri: input.redirectUri, scopes: row.scopes, checks, loginHint: input.loginHint });
   const attempt: PendingAttempt = { ...checks, providerId: row.id, returnTo, redirectUri: input.redirectUri, expiresAt: ctx.clock.now().getTime() + ATTEMPT_MINUTES * 60_000 };
-  return { url: url.href, sealedAttempt: ctx.secrets.seal(JSON.stringify(attempt)) };
+  return { url: url.href, sealedAttempt: ctx.secrets.seal(JSON.stringify(attempt), 'sso.attempt') };
 }
 
 /**
@@ -239,14 +239,14 @@ async function createUser(trx: Trx, provider: ProviderRules & { orgId: number },
 function openAttempt(ctx: Ctx, sealed: string | undefined): PendingAttempt | null {
   if (!sealed) return null;
   try {
-    return JSON.parse(ctx.secrets.open(sealed)) as PendingAttempt;
+    return JSON.parse(ctx.secrets.open(sealed, 'sso.attempt')) as PendingAttempt;
   } catch {
     return null;
   }
 }
 
 function settingsOf(ctx: Ctx, row: repo.IdentityProviderRow) {
-  return { issuer: row.issuer, clientId: row.client_id, clientSecret: row.client_secret === null ? null : ctx.secrets.open(row.client_secret) };
+  return { issuer: row.issuer, clientId: row.client_id, clientSecret: row.client_secret === null ? null : ctx.secrets.open(row.client_secret, 'sso.client_secret') };
 }
 
 /** true: the provider organization (staff); false: a client; null: unknown. */

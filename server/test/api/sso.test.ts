@@ -195,7 +195,7 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     expect(all).not.toContain(IDP_CLIENT_SECRET);
     expect((await admin.get(`/api/v1/identity-providers/${forA.id}`)).body).toMatchObject({ hasClientSecret: true, emailDomains: ['client-a.test'], callbackUrl: CALLBACK });
     const row = await t.database.db.selectFrom('identity_providers').selectAll().where('id', '=', forA.id).executeTakeFirstOrThrow();
-    expect(row.client_secret).toMatch(/^v1\./);
+    expect(row.client_secret).toMatch(/^v2\./);
     expect(row.client_secret).not.toContain(IDP_CLIENT_SECRET);
 
     const patched = await admin.patch(`/api/v1/identity-providers/${forA.id}`, { clientSecret: 'a-new-secret-value', name: 'Client A' });
