@@ -14,7 +14,7 @@ import { findUserByEmail, insertUser, toUser, type UserRow } from '../users/user
 import { type AuthorizationChecks, authorizationUrl, exchangeCode, newChecks } from './oidc-client.ts';
 import * as repo from './sso.repository.ts';
 import {
-  defaultRoleFits, defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
+  claimedByAnother, defaultRoleFits, defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
   validateProvider,
 } from './sso-rules.ts';
 
@@ -170,7 +170,8 @@ export async function completeSignIn(ctx: Ctx, input: { sealedAttempt: string | 
   const { issuer, claims } = await exchangeCode(settingsOf(ctx, row), callbackUrl, attempt);
   const now = ctx.clock.now().toISOString();
   const userId = await ctx.db.transaction().execute(async (trx) => (await findOrProvisionUser(trx, row, issuer, claims, now)).id);
-  return { userId, returnTo: attempt.returnTo };
+  // Checked at the start already; checked again as the rule may have tightened since the attempt was sealed.
+  return { userId, returnTo: safeReturnTo(attempt.returnTo) ?? '/' };
 }
 
 // ----- private helpers -----
@@ -191,7 +192,10 @@ async function findOrProvisionUser(trx: Trx, row: repo.IdentityProviderRow, issu
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
   const verified = claims.email_verified === true || claims.email_verified === 'true';
   if (!email || !verified || (!provider.linkByEmail && !provider.autoCreate)) throw refusal('unknown_user', 'No linked user, and no verified e-mail to link or create one');
-  if (!emailInDomains(provider, email)) throw refusal('not_allowed', `${email} is outside the identity provider's domains`);
+  if (!emailInDomains(provider, email, forProvider)) throw refusal('not_allowed', `${email} is outside the identity provider's domains`);
+  const active = (await repo.listActiveIdentityProviders(trx)).map((r) => ({ id: r.id, emailDomains: repo.rulesOf(r).emailDomains }));
+  const owner = claimedByAnother(email, row.id, active);
+  if (owner) throw refusal('not_allowed', `${email} belongs to the domains of identity provider ${owner.id}`);
   const existing = await findUserByEmail(trx, email);
   if (existing) {
     if (!provider.linkByEmail) throw refusal('not_allowed', `A user with ${email} exists and linking by e-mail is off`);
