@@ -169,7 +169,16 @@ export async function completeSignIn(ctx: Ctx, input: { sealedAttempt: string | 
   callbackUrl.search = input.query.toString();
   const { issuer, claims } = await exchangeCode(settingsOf(ctx, row), callbackUrl, attempt);
   const now = ctx.clock.now().toISOString();
-  const userId = await ctx.db.transaction().execute(async (trx) => (await findOrProvisionUser(trx, row, issuer, claims, now)).id);
+  const provision = () => ctx.db.transaction().execute(async (trx) => (await findOrProvisionUser(trx, row, issuer, claims, now)).id);
+  let userId: number;
+  try {
+    userId = await provision();
+  } catch (err) {
+    // Two first sign-ins at once (a double submit, two tabs): the other one created or linked the user
+    // first, between our lookup and our insert. Looked up again, the link it stored is found.
+    if (!repo.isUniqueViolation(err)) throw err;
+    userId = await provision();
+  }
   // Checked at the start already; checked again as the rule may have tightened since the attempt was sealed.
   return { userId, returnTo: safeReturnTo(attempt.returnTo) ?? '/' };
 }

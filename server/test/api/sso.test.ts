@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
 import { callback, runToCallback } from '../support/idp-browser.ts';
@@ -16,6 +17,8 @@ const ACCOUNTS = {
   sam: account('sam-1', 'sam@desk.test'),
   max: account('max-1', 'max@desk.test', { groups: ['staff', 'vigie-managers'] }),
   bob: account('bob-1', 'bob@client-b.test'),
+  twin: account('twin-1', 'twin@client-a.test'),
+  pair: account('pair-1', 'pair@client-a.test'),
 };
 
 describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
@@ -180,6 +183,40 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
       await idp2.close();
     }
   });
+
+  it.each([
+    ['create', 'twin'],
+    ['link', 'pair'],
+  ] as const)('two first sign-ins at once (double submit, two tabs), both to %s the user, end as one user signed in twice', async (_, who) => {
+    if (who === 'pair') await f.user('requester', { email: ACCOUNTS.pair.email, orgId: orgA.id });
+    const runs = [await runToCallback(t.app, idp, forA.id, ACCOUNTS[who]), await runToCallback(t.app, idp, forA.id, ACCOUNTS[who])];
+    const both = () => Promise.all(runs.map((run) => callback(t.app, run.callbackUrl, run.attempt)));
+    // PostgreSQL: both lookups done, both inserts held until each waits, so that they meet on the unique constraint.
+    const answers = dialect === 'postgres' ? await whileInsertsWait(2, both) : await both();
+    const ids = await Promise.all(answers.map(async (res) => (await meOf(res)).id));
+    expect(ids[0]).toBe(ids[1]);
+    expect(await t.database.db.selectFrom('users').select('id').where('email', '=', ACCOUNTS[who].email).execute()).toHaveLength(1);
+    expect(await t.database.db.selectFrom('user_identities').select('id').where('subject', '=', ACCOUNTS[who].sub).execute()).toHaveLength(1);
+  });
+
+  /** Runs `run` while inserts into users and user_identities wait, until `count` of them wait (PostgreSQL only). */
+  async function whileInsertsWait<T>(count: number, run: () => Promise<T>): Promise<T> {
+    return t.database.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      // SHARE: reads go on, inserts wait.
+      await sql`lock table users, user_identities in share mode`.execute(conn);
+      const pending = run();
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and relation in ('users'::regclass, 'user_identities'::regclass)`.execute(conn);
+        if (rows[0]!.n >= count) break;
+        if (Date.now() > deadline) throw new Error(`${rows[0]!.n} of ${count} inserts waited`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await sql`commit`.execute(conn);
+      return pending;
+    });
+  }
 
   it('refuses a callback whose state is not the one of this browser, or without the attempt cookie', async () => {
     const run = await runToCallback(t.app, idp, forA.id, ACCOUNTS.alice);
