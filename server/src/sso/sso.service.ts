@@ -201,18 +201,18 @@ async function findOrProvisionUser(trx: Trx, row: repo.IdentityProviderRow, issu
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
   const verified = claims.email_verified === true || claims.email_verified === 'true';
   if (!email || !verified || (!provider.linkByEmail && !provider.autoCreate)) throw refusal('unknown_user', 'No linked user, and no verified e-mail to link or create one');
-  if (!emailInDomains(provider, email, forProvider)) throw refusal('not_allowed', `${email} is outside the identity provider's domains`);
+  if (!emailInDomains(provider, email, forProvider)) throw refusal('not_allowed', `The e-mail's domain is not one of identity provider ${row.id}'s`);
   const active = (await repo.listActiveIdentityProviders(trx)).map((r) => ({ id: r.id, emailDomains: repo.rulesOf(r).emailDomains }));
   const owner = claimedByAnother(email, row.id, active);
-  if (owner) throw refusal('not_allowed', `${email} belongs to the domains of identity provider ${owner.id}`);
+  if (owner) throw refusal('not_allowed', `The e-mail's domain belongs to identity provider ${owner.id}`);
   const existing = await findUserByEmail(trx, email);
   if (existing) {
-    if (!provider.linkByEmail) throw refusal('not_allowed', `A user with ${email} exists and linking by e-mail is off`);
+    if (!provider.linkByEmail) throw refusal('not_allowed', `User ${existing.id} has this e-mail and linking by e-mail is off`);
     admit(existing);
     await repo.insertIdentity(trx, { userId: existing.id, providerId: row.id, issuer, subject: claims.sub, at: now });
     return existing;
   }
-  if (!provider.autoCreate) throw refusal('unknown_user', `No user with ${email}`);
+  if (!provider.autoCreate) throw refusal('unknown_user', 'No user with this e-mail, and creating users is off');
   const user = await createUser(trx, provider, forProvider, { email, claims, now });
   await repo.insertIdentity(trx, { userId: user.id, providerId: row.id, issuer, subject: claims.sub, at: now });
   return user;
