@@ -18,6 +18,7 @@ import { registerCsrfCheck } from './http/csrf.ts';
 import { docsPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 import { registerProblemHandlers } from './http/problem.ts';
 import { registerRequestContext } from './http/request-context.ts';
+import { requestForLog } from './http/request-log.ts';
 import { registerWebApp } from './http/web-app.ts';
 import { liveRoutes } from './http/live.routes.ts';
 import { LiveUpdates } from './events/live-updates.ts';
@@ -85,6 +86,8 @@ export async function buildApp(deps: AppDeps) {
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: deps.trustProxy ?? false,
     return503OnClosing: true,
+    // Each request's logger records the request through requestForLog (no query string of the SSO routes).
+    childLoggerFactory: (logger, bindings, opts) => logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestForLog } }),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -2,11 +2,12 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.ts';
-import { ensureFirstAdmin } from './bootstrap.ts';
+import { checkSecretKey, ensureFirstAdmin } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { systemClock } from './lib/clock.ts';
+import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 
 export interface StartOptions {
   /** Runs once the database is migrated and has its first admin, before listening (the demo seeds here). */
@@ -28,8 +29,14 @@ export interface RunningServer {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel });
   const database = createDatabase(config.databaseUrl, { poolSize: config.dbPoolSize });
-  await migrateToLatest(database.db);
-  await ensureFirstAdmin(database.db, systemClock, config, logger);
+  try {
+    await migrateToLatest(database.db);
+    await ensureFirstAdmin(database.db, systemClock, config, logger);
+    await checkSecretKey(database.db, new SecretBox(loadSecretKey(config.dataDir, config.secretKey)), systemClock);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   await options.prepare?.(database, logger);
 
   const app = await buildApp({

@@ -151,7 +151,7 @@ async function startEnrolment(ctx: Ctx, userId: number) {
     throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
   }
   const secret = newTotpSecret();
-  await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret), ctx.clock.now().toISOString());
+  await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret, 'totp.seed'), ctx.clock.now().toISOString());
   const uri = otpauthUri(secret, user.email);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   return { secret, otpauthUri: uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
@@ -164,7 +164,7 @@ async function confirmEnrolment(ctx: Ctx, user: UserRow, code: string, wrong: (m
   if (totp.enabled_at) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
   await assertNotLimited(ctx, user.id);
   const now = ctx.clock.now();
-  const result = checkTotp(ctx.secrets.open(totp.secret), code, now, null);
+  const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, now, null);
   if (!result.ok) {
     await repo.recordFailure(ctx.db, user.id, now.toISOString());
     throw wrong('Wrong code: type the 6 digits your app shows now (check that the phone is on time).');
@@ -188,7 +188,7 @@ async function verifySecondFactor(ctx: Ctx, userId: number, code: string): Promi
   if (!totp?.enabled_at) throw challengeExpired();
   let failure: AppError | null = null;
   if (isTotpCode(code)) {
-    const result = checkTotp(ctx.secrets.open(totp.secret), code, now, totp.last_step);
+    const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, now, totp.last_step);
     if (!result.ok || !(await repo.useTotpStep(ctx.db, userId, result.step))) {
       failure = !result.ok && result.reason === 'wrong' ? new AppError('auth.invalid_code', 401, 'Wrong code: type the 6 digits your app shows now, or a recovery code.') : codeReused();
     }
@@ -212,7 +212,7 @@ async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> 
     throw invalidField('password')('Wrong password.');
   }
   const totp = await repo.findTotp(ctx.db, user.id);
-  const result = totp?.enabled_at ? checkTotp(ctx.secrets.open(totp.secret), proof.code ?? '', now, totp.last_step) : null;
+  const result = totp?.enabled_at ? checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), proof.code ?? '', now, totp.last_step) : null;
   if (result?.ok && (await repo.useTotpStep(ctx.db, user.id, result.step))) return;
   await repo.recordFailure(ctx.db, user.id, now.toISOString());
   throw invalidField('code')(result && !result.ok && result.reason === 'replayed' ? 'This code was already used: wait for the next one.' : 'Wrong code: type the 6 digits your app shows now.');

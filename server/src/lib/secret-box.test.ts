@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,18 +9,42 @@ describe('SecretBox', () => {
   const box = new SecretBox(Buffer.alloc(32, 7));
 
   it('opens what it sealed, and never seals the same value twice alike', () => {
-    const a = box.seal('client-secret é');
+    const a = box.seal('client-secret é', 'sso.client_secret');
+    expect(a).toMatch(/^v2\./);
     expect(a).not.toContain('client-secret');
-    expect(box.open(a)).toBe('client-secret é');
-    expect(box.seal('client-secret é')).not.toBe(a);
+    expect(box.open(a, 'sso.client_secret')).toBe('client-secret é');
+    expect(box.seal('client-secret é', 'sso.client_secret')).not.toBe(a);
   });
 
   it('refuses a value sealed with another key, or altered', () => {
-    const sealed = box.seal('x');
-    expect(() => new SecretBox(Buffer.alloc(32, 8)).open(sealed)).toThrow();
+    const sealed = box.seal('x', 'totp.seed');
+    expect(() => new SecretBox(Buffer.alloc(32, 8)).open(sealed, 'totp.seed')).toThrow();
     const altered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
-    expect(() => box.open(altered)).toThrow();
-    expect(() => box.open('plain text')).toThrow('Not a sealed secret');
+    expect(() => box.open(altered, 'totp.seed')).toThrow();
+    expect(() => box.open('plain text', 'totp.seed')).toThrow('Not a sealed secret');
+    expect(() => box.open('v2.AAAA', 'totp.seed')).toThrow('Not a sealed secret');
+  });
+
+  it('binds each value to its purpose: a sealed sign-in attempt never opens as a client secret or a TOTP seed', () => {
+    const attempt = box.seal('{"state":"s"}', 'sso.attempt');
+    expect(box.open(attempt, 'sso.attempt')).toBe('{"state":"s"}');
+    expect(() => box.open(attempt, 'sso.client_secret')).toThrow();
+    expect(() => box.open(attempt, 'totp.seed')).toThrow();
+  });
+
+  it('refuses a truncated authentication tag (GCM would otherwise check only its first bytes)', () => {
+    const raw = Buffer.from(box.seal('', 'totp.seed').slice(3), 'base64url');
+    const truncated = `v2.${raw.subarray(0, 12 + 4).toString('base64url')}`;
+    expect(() => box.open(truncated, 'totp.seed')).toThrow();
+  });
+
+  it('refuses values sealed without a purpose (v1)', () => {
+    const key = Buffer.alloc(32, 7);
+    const iv = Buffer.alloc(12, 1);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const data = Buffer.concat([cipher.update('seed', 'utf8'), cipher.final()]);
+    const v1 = `v1.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url')}`;
+    expect(() => box.open(v1, 'totp.seed')).toThrow('Not a sealed secret');
   });
 });
 

@@ -14,3 +14,12 @@ export async function putSetting(trx: Trx, key: string, value: unknown, at: stri
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: at, updated_by: by }))
     .execute();
 }
+
+/** Stores the value unless the key has one already (another node may have stored it first); never overwrites. */
+export async function insertSettingIfAbsent(db: Executor, key: string, value: unknown, at: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: at, updated_by: null })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+}

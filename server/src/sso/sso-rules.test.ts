@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderConfig, roleForNewUser, safeReturnTo, userFitsProvider, validateProvider } from './sso-rules.ts';
+import { claimedByAnother, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderConfig, roleForNewUser, safeReturnTo, userFitsProvider, validateProvider } from './sso-rules.ts';
 
 const config = (c: Partial<ProviderConfig> = {}): ProviderConfig => ({
   issuer: 'https://login.example.com',
@@ -20,9 +20,34 @@ describe('safeReturnTo', () => {
     ['/console', '/console'],
     ['/portal/incidents/12?tab=timeline#reply', '/portal/incidents/12?tab=timeline#reply'],
     ['/a/../b', '/b'],
+    ['/./console', '/console'],
+    ['/portal?next=%2F%2Fnot-a-path', '/portal?next=%2F%2Fnot-a-path'],
   ])('%j lands on %j', (input, expected) => expect(safeReturnTo(input)).toBe(expected));
 
-  it.each(['https://evil.test', '//evil.test', '/\\evil.test', '\\\\evil.test', 'evil.test', 'javascript:alert(1)', '/\nx', ' /x'])('%j is refused (would leave Vigie)', (input) => {
+  it.each([
+    'https://evil.test',
+    '//evil.test',
+    '/\\evil.test',
+    '\\\\evil.test',
+    '\\evil.test',
+    'evil.test',
+    'javascript:alert(1)',
+    '/\nx',
+    ' /x',
+    // Dot segments that collapse to `//host` once normalized (as the browser resolves them).
+    '/.//evil.test',
+    '/..//evil.test',
+    '/a/..//evil.test',
+    '/a/b/../..//evil.test',
+    '/%2e//evil.test',
+    '/%2E%2E//evil.test/x',
+    '/./\\evil.test',
+    // Encoded slashes and backslashes, which some servers and routers decode.
+    '/%2F/evil.test',
+    '/%2f%2fevil.test',
+    '/%5C/evil.test',
+    '/%5cevil.test',
+  ])('%j is refused (would leave Vigie)', (input) => {
     expect(safeReturnTo(input)).toBeNull();
   });
 });
@@ -54,6 +79,15 @@ describe('validateProvider', () => {
     expect(validateProvider(config({ defaultRole: 'agent', roleMappings: [{ value: 'x', role: 'manager' }] }), true).map((e) => e.path)).toEqual(['roleClaim']);
   });
 
+  it('a client organization whose users are created or linked by e-mail needs domains; staff may list none', () => {
+    const needed = [{ path: 'emailDomains', message: 'At least one domain for a client organization whose users are created or linked by e-mail' }];
+    expect(validateProvider(config({ autoCreate: true }), false)).toEqual(needed);
+    expect(validateProvider(config({ linkByEmail: true }), false)).toEqual(needed);
+    expect(validateProvider(config(), false)).toEqual([]);
+    expect(validateProvider(config({ autoCreate: true, linkByEmail: true, emailDomains: ['client.test'] }), false)).toEqual([]);
+    expect(validateProvider(config({ autoCreate: true, linkByEmail: true, defaultRole: 'agent' }), true)).toEqual([]);
+  });
+
   it('checks scopes and domains', () => {
     expect(validateProvider(config({ scopes: 'email' }), false).map((e) => e.path)).toEqual(['scopes']);
     expect(validateProvider(config({ emailDomains: ['example.com', 'sub.example.co.uk'] }), false)).toEqual([]);
@@ -78,12 +112,26 @@ describe('who a provider may sign in', () => {
     expect(userFitsProvider(user, { orgId: 7 }, forProvider)).toBe(ok);
   });
 
-  it('vouches only for its own domains when it lists some', () => {
-    expect(emailInDomains({ emailDomains: [] }, 'a@anything.test')).toBe(true);
-    expect(emailInDomains({ emailDomains: ['client.test'] }, 'A@Client.test')).toBe(true);
-    expect(emailInDomains({ emailDomains: ['client.test'] }, 'a@evil-client.test')).toBe(false);
-    expect(emailInDomains({ emailDomains: ['client.test'] }, 'a@sub.client.test')).toBe(false);
+  it('vouches only for its own domains; without domains, only the provider organization’s vouches (for staff)', () => {
+    expect(emailInDomains({ emailDomains: [] }, 'a@anything.test', true)).toBe(true);
+    expect(emailInDomains({ emailDomains: [] }, 'a@anything.test', false)).toBe(false);
+    expect(emailInDomains({ emailDomains: ['client.test'] }, 'A@Client.test', false)).toBe(true);
+    expect(emailInDomains({ emailDomains: ['client.test'] }, 'a@evil-client.test', false)).toBe(false);
+    expect(emailInDomains({ emailDomains: ['client.test'] }, 'a@sub.client.test', false)).toBe(false);
+    expect(emailInDomains({ emailDomains: ['desk.test'] }, 'a@client.test', true)).toBe(false);
     expect(domainOf('no-at-sign')).toBeNull();
+  });
+
+  it('leaves an address to the other active provider whose domains hold it', () => {
+    const active = [
+      { id: 1, emailDomains: [] },
+      { id: 2, emailDomains: ['client.test'] },
+      { id: 3, emailDomains: ['desk.test', 'other.test'] },
+    ];
+    expect(claimedByAnother('a@client.test', 1, active)?.id).toBe(2);
+    expect(claimedByAnother('a@Other.test', 2, active)?.id).toBe(3);
+    expect(claimedByAnother('a@client.test', 2, active)).toBeNull();
+    expect(claimedByAnother('a@nowhere.test', 1, active)).toBeNull();
   });
 });
 

@@ -52,6 +52,10 @@ export function validateProvider(c: ProviderConfig, forProviderOrganization: boo
     else if (seen.has(d)) errors.push({ path: `emailDomains.${i}`, message: 'Listed twice' });
     seen.add(d);
   });
+  // A client's identity provider vouches only for addresses of its own domains (see emailInDomains).
+  if (!forProviderOrganization && c.emailDomains.length === 0 && (c.autoCreate || c.linkByEmail)) {
+    errors.push({ path: 'emailDomains', message: "At least one domain for a client organization whose users are created or linked by e-mail" });
+  }
   const allowed = rolesAllowed(forProviderOrganization);
   if (!defaultRoleFits(c.defaultRole, forProviderOrganization)) {
     errors.push({ path: 'defaultRole', message: forProviderOrganization ? 'Agent or manager for staff' : 'Only requester for a client organization' });
@@ -77,13 +81,21 @@ export function sharedDomains(a: string[], b: string[]): string[] {
 }
 
 /**
- * Whether a provider may vouch for this e-mail when linking or creating a user: when it lists domains,
- * only addresses of those domains (a client's identity provider must not claim anyone else's address).
+ * Whether a provider may vouch for this e-mail when linking or creating a user: only addresses of the
+ * domains it lists (a client's identity provider must not claim anyone else's address, so one without
+ * domains vouches for none); the provider organization's own may list none and vouch for any.
  */
-export function emailInDomains(rules: Pick<ProviderRules, 'emailDomains'>, email: string): boolean {
-  if (rules.emailDomains.length === 0) return true;
+export function emailInDomains(rules: Pick<ProviderRules, 'emailDomains'>, email: string, forProviderOrganization: boolean): boolean {
+  if (rules.emailDomains.length === 0) return forProviderOrganization;
   const domain = domainOf(email);
   return domain !== null && rules.emailDomains.includes(domain);
+}
+
+/** The other active provider whose domains hold this e-mail, if any: that one alone may link or create its addresses. */
+export function claimedByAnother<P extends { id: number; emailDomains: string[] }>(email: string, providerId: number, active: P[]): P | null {
+  const domain = domainOf(email);
+  if (domain === null) return null;
+  return active.find((p) => p.id !== providerId && p.emailDomains.includes(domain)) ?? null;
 }
 
 /**
@@ -108,15 +120,22 @@ export function roleForNewUser(rules: ProviderRules, claims: Record<string, unkn
 
 /**
  * The local path to land on after signing in, or null when it would leave Vigie (an absolute URL,
- * `//host`, a backslash trick or control characters): never an open redirect.
+ * `//host`, a backslash trick, an encoded slash or control characters): never an open redirect. The
+ * normalized path is what the browser will follow, so it is checked too (`/.//host` collapses to `//host`).
  */
 export function safeReturnTo(returnTo: string | undefined): string | null {
   if (returnTo === undefined || returnTo === '') return '/';
-  if (!returnTo.startsWith('/') || returnTo.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(returnTo)) return null;
+  if (!isLocalPath(returnTo)) return null;
   const base = 'http://vigie.invalid';
-  const url = new URL(returnTo, base);
-  if (url.origin !== base) return null;
-  return `${url.pathname}${url.search}${url.hash}`;
+  let url: URL;
+  try {
+    url = new URL(returnTo, base);
+  } catch {
+    return null;
+  }
+  if (url.origin !== base || !isLocalPath(url.pathname) || /%(2f|5c)/i.test(url.pathname)) return null;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  return isLocalPath(path) ? path : null;
 }
 
 /** The display name from standard claims, else the e-mail. */
@@ -133,6 +152,11 @@ export function localeFromClaims(claims: Record<string, unknown>): 'fr' | 'en' |
 }
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+
+/** One leading slash, then no second slash or backslash right after it, no backslash or control character anywhere. */
+function isLocalPath(value: string): boolean {
+  return value.startsWith('/') && !value.startsWith('//') && !/[\\\u0000-\u001f\u007f]/.test(value);
+}
 
 function parseUrl(value: string): URL | null {
   try {

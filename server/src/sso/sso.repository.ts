@@ -56,6 +56,12 @@ export function touchIdentity(db: Executor, id: number, at: string) {
   return db.updateTable('user_identities').set({ last_login_at: at }).where('id', '=', id).execute();
 }
 
+/** Whether an insert failed on a unique constraint (users' e-mail, an identity's issuer and subject), on either dialect. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** The provisioning rules of a provider, for the sign-in. */
 export function rulesOf(row: IdentityProviderRow): ProviderRules & { orgId: number } {
   return {

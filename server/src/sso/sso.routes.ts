@@ -90,7 +90,24 @@ async function withSsoErrors(request: FastifyRequest, reply: FastifyReply, run: 
     return await run();
   } catch (err) {
     if (!(err instanceof AppError) || !err.code.startsWith('sso.')) throw err;
-    request.log.warn({ code: err.code, detail: err.message, cause: err.cause }, 'single sign-on refused');
+    request.log.warn({ code: err.code, detail: err.message, cause: causeForLog(err.cause) }, 'single sign-on refused');
     return reply.redirect(`/?ssoError=${err.code.slice(4)}`, 302);
   }
+}
+
+/**
+ * What the log keeps of an identity provider's failure: its name, code and message, never the rest
+ * (openid-client attaches the ID token's claims, e-mail included, to the errors of its checks).
+ */
+function causeForLog(cause: unknown) {
+  if (!(cause instanceof Error)) return undefined;
+  const { code, error, status } = cause as Error & { code?: unknown; error?: unknown; status?: unknown };
+  return {
+    name: cause.name,
+    message: cause.message,
+    ...(typeof code === 'string' && { code }),
+    // An OAuth error code of the provider's answer (invalid_client…) and its HTTP status.
+    ...(typeof error === 'string' && { error }),
+    ...(typeof status === 'number' && { status }),
+  };
 }

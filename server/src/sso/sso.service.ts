@@ -14,7 +14,7 @@ import { findUserByEmail, insertUser, toUser, type UserRow } from '../users/user
 import { type AuthorizationChecks, authorizationUrl, exchangeCode, newChecks } from './oidc-client.ts';
 import * as repo from './sso.repository.ts';
 import {
-  defaultRoleFits, defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
+  claimedByAnother, defaultRoleFits, defaultRoleFor, domainOf, emailInDomains, localeFromClaims, nameFromClaims, type ProviderRules, roleForNewUser, safeReturnTo, sharedDomains, userFitsProvider,
   validateProvider,
 } from './sso-rules.ts';
 
@@ -41,7 +41,7 @@ export async function createIdentityProvider(ctx: Ctx, actor: Actor, input: Crea
       org_id: input.orgId,
       issuer: input.issuer,
       client_id: input.clientId,
-      client_secret: input.clientSecret ? ctx.secrets.seal(input.clientSecret) : null,
+      client_secret: input.clientSecret ? ctx.secrets.seal(input.clientSecret, 'sso.client_secret') : null,
       scopes: input.scopes,
       email_domains: JSON.stringify(config.emailDomains),
       show_button: input.showButton ? 1 : 0,
@@ -82,7 +82,7 @@ export async function updateIdentityProvider(ctx: Ctx, actor: Actor, id: number,
       org_id: orgId,
       issuer: merged.issuer,
       client_id: merged.clientId,
-      ...(input.clientSecret !== undefined && { client_secret: input.clientSecret === null ? null : ctx.secrets.seal(input.clientSecret) }),
+      ...(input.clientSecret !== undefined && { client_secret: input.clientSecret === null ? null : ctx.secrets.seal(input.clientSecret, 'sso.client_secret') }),
       scopes: merged.scopes,
       email_domains: JSON.stringify(merged.emailDomains),
       show_button: merged.showButton ? 1 : 0,
@@ -151,7 +151,7 @@ export async function startSignIn(ctx: Ctx, id: number, input: { returnTo?: stri
   const checks = newChecks();
   const url = await authorizationUrl(settingsOf(ctx, row), { redirectUri: input.redirectUri, scopes: row.scopes, checks, loginHint: input.loginHint });
   const attempt: PendingAttempt = { ...checks, providerId: row.id, returnTo, redirectUri: input.redirectUri, expiresAt: ctx.clock.now().getTime() + ATTEMPT_MINUTES * 60_000 };
-  return { url: url.href, sealedAttempt: ctx.secrets.seal(JSON.stringify(attempt)) };
+  return { url: url.href, sealedAttempt: ctx.secrets.seal(JSON.stringify(attempt), 'sso.attempt') };
 }
 
 /**
@@ -169,8 +169,18 @@ export async function completeSignIn(ctx: Ctx, input: { sealedAttempt: string | 
   callbackUrl.search = input.query.toString();
   const { issuer, claims } = await exchangeCode(settingsOf(ctx, row), callbackUrl, attempt);
   const now = ctx.clock.now().toISOString();
-  const userId = await ctx.db.transaction().execute(async (trx) => (await findOrProvisionUser(trx, row, issuer, claims, now)).id);
-  return { userId, returnTo: attempt.returnTo };
+  const provision = () => ctx.db.transaction().execute(async (trx) => (await findOrProvisionUser(trx, row, issuer, claims, now)).id);
+  let userId: number;
+  try {
+    userId = await provision();
+  } catch (err) {
+    // Two first sign-ins at once (a double submit, two tabs): the other one created or linked the user
+    // first, between our lookup and our insert. Looked up again, the link it stored is found.
+    if (!repo.isUniqueViolation(err)) throw err;
+    userId = await provision();
+  }
+  // Checked at the start already; checked again as the rule may have tightened since the attempt was sealed.
+  return { userId, returnTo: safeReturnTo(attempt.returnTo) ?? '/' };
 }
 
 // ----- private helpers -----
@@ -191,15 +201,18 @@ async function findOrProvisionUser(trx: Trx, row: repo.IdentityProviderRow, issu
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : null;
   const verified = claims.email_verified === true || claims.email_verified === 'true';
   if (!email || !verified || (!provider.linkByEmail && !provider.autoCreate)) throw refusal('unknown_user', 'No linked user, and no verified e-mail to link or create one');
-  if (!emailInDomains(provider, email)) throw refusal('not_allowed', `${email} is outside the identity provider's domains`);
+  if (!emailInDomains(provider, email, forProvider)) throw refusal('not_allowed', `The e-mail's domain is not one of identity provider ${row.id}'s`);
+  const active = (await repo.listActiveIdentityProviders(trx)).map((r) => ({ id: r.id, emailDomains: repo.rulesOf(r).emailDomains }));
+  const owner = claimedByAnother(email, row.id, active);
+  if (owner) throw refusal('not_allowed', `The e-mail's domain belongs to identity provider ${owner.id}`);
   const existing = await findUserByEmail(trx, email);
   if (existing) {
-    if (!provider.linkByEmail) throw refusal('not_allowed', `A user with ${email} exists and linking by e-mail is off`);
+    if (!provider.linkByEmail) throw refusal('not_allowed', `User ${existing.id} has this e-mail and linking by e-mail is off`);
     admit(existing);
     await repo.insertIdentity(trx, { userId: existing.id, providerId: row.id, issuer, subject: claims.sub, at: now });
     return existing;
   }
-  if (!provider.autoCreate) throw refusal('unknown_user', `No user with ${email}`);
+  if (!provider.autoCreate) throw refusal('unknown_user', 'No user with this e-mail, and creating users is off');
   const user = await createUser(trx, provider, forProvider, { email, claims, now });
   await repo.insertIdentity(trx, { userId: user.id, providerId: row.id, issuer, subject: claims.sub, at: now });
   return user;
@@ -239,14 +252,14 @@ async function createUser(trx: Trx, provider: ProviderRules & { orgId: number },
 function openAttempt(ctx: Ctx, sealed: string | undefined): PendingAttempt | null {
   if (!sealed) return null;
   try {
-    return JSON.parse(ctx.secrets.open(sealed)) as PendingAttempt;
+    return JSON.parse(ctx.secrets.open(sealed, 'sso.attempt')) as PendingAttempt;
   } catch {
     return null;
   }
 }
 
 function settingsOf(ctx: Ctx, row: repo.IdentityProviderRow) {
-  return { issuer: row.issuer, clientId: row.client_id, clientSecret: row.client_secret === null ? null : ctx.secrets.open(row.client_secret) };
+  return { issuer: row.issuer, clientId: row.client_id, clientSecret: row.client_secret === null ? null : ctx.secrets.open(row.client_secret, 'sso.client_secret') };
 }
 
 /** true: the provider organization (staff); false: a client; null: unknown. */

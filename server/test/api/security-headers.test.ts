@@ -130,6 +130,17 @@ describe('the web app page', () => {
     }
   });
 
+  it('/index.html is the same page, with its own nonce (never the raw file and its placeholder), and no page is stored', async () => {
+    for (const url of ['/', '/index.html', '/console']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      const nonce = /'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))![1]!;
+      expect(res.body, url).not.toContain('VIGIE_CSP_NONCE');
+      expect(res.body, url).toContain(`nonce="${nonce}"`);
+      expect(res.headers['cache-control'], url).toBe('no-store');
+    }
+  });
+
   it('static assets and 404s carry the headers too', async () => {
     expectSecurityHeaders((await app.inject({ url: '/assets/a.css' })).headers, 'asset');
     const missing = await app.inject({ url: '/api/nothing' });

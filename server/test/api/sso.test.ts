@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
 import { callback, runToCallback } from '../support/idp-browser.ts';
@@ -16,6 +17,8 @@ const ACCOUNTS = {
   sam: account('sam-1', 'sam@desk.test'),
   max: account('max-1', 'max@desk.test', { groups: ['staff', 'vigie-managers'] }),
   bob: account('bob-1', 'bob@client-b.test'),
+  twin: account('twin-1', 'twin@client-a.test'),
+  pair: account('pair-1', 'pair@client-a.test'),
 };
 
 describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
@@ -139,19 +142,81 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
   });
 
   it('refuses a deactivated user', async () => {
-    const user = await f.user('requester', { email: 'gone@desk.test', orgId: orgA.id });
+    const user = await f.user('requester', { email: 'gone@gone.test', orgId: orgA.id });
     await admin.patch(`/api/v1/users/${user.id}`, { active: false });
-    const gone = account('gone-1', 'gone@desk.test');
+    const gone = account('gone-1', 'gone@gone.test');
     const idp2 = await startTestIdp({ redirectUris: [CALLBACK], accounts: [gone] });
     try {
       // The e-mail matches a requester of A, but the account is deactivated.
-      const p = await create({ name: 'Other IdP', orgId: orgA.id, issuer: idp2.issuer, clientId: idp2.public.clientId, linkByEmail: true, showButton: false });
+      const p = await create({ name: 'Other IdP', orgId: orgA.id, issuer: idp2.issuer, clientId: idp2.public.clientId, emailDomains: ['gone.test'], linkByEmail: true, showButton: false });
       const run = await runToCallback(t.app, idp2, p.id, { email: gone.email, password: PW });
       expectRefused(await callback(t.app, run.callbackUrl, run.attempt), 'not_allowed');
     } finally {
       await idp2.close();
     }
   });
+
+  it("a client's identity provider without domains links and creates nobody, not even configured before domains were required", async () => {
+    const squatter = account('squatter-1', 'boss@desk.test');
+    const idp2 = await startTestIdp({ redirectUris: [CALLBACK], accounts: [squatter] });
+    try {
+      const p = await create({ name: 'No domains', orgId: orgB.id, issuer: idp2.issuer, clientId: idp2.public.clientId, showButton: false });
+      // As a provider saved before the rule: creating and linking on, no domains.
+      await t.database.db.updateTable('identity_providers').set({ auto_create: 1, link_by_email: 1 }).where('id', '=', p.id).execute();
+      const run = await runToCallback(t.app, idp2, p.id, { email: squatter.email, password: PW });
+      expectRefused(await callback(t.app, run.callbackUrl, run.attempt), 'not_allowed');
+      expect(await t.database.db.selectFrom('users').select('id').where('email', '=', squatter.email).executeTakeFirst()).toBeUndefined();
+    } finally {
+      await idp2.close();
+    }
+  });
+
+  it("never links or creates an address of another active provider's domains, even through the provider organization's own", async () => {
+    const intruder = account('intruder-1', 'carol@client-a.test');
+    const idp2 = await startTestIdp({ redirectUris: [CALLBACK], accounts: [intruder] });
+    try {
+      const p = await create({ name: 'Staff, no domains', orgId: providerOrgId, issuer: idp2.issuer, clientId: idp2.public.clientId, showButton: false, autoCreate: true, linkByEmail: true });
+      const run = await runToCallback(t.app, idp2, p.id, { email: intruder.email, password: PW });
+      expectRefused(await callback(t.app, run.callbackUrl, run.attempt), 'not_allowed');
+      expect(await t.database.db.selectFrom('users').select('id').where('email', '=', intruder.email).executeTakeFirst()).toBeUndefined();
+    } finally {
+      await idp2.close();
+    }
+  });
+
+  it.each([
+    ['create', 'twin'],
+    ['link', 'pair'],
+  ] as const)('two first sign-ins at once (double submit, two tabs), both to %s the user, end as one user signed in twice', async (_, who) => {
+    if (who === 'pair') await f.user('requester', { email: ACCOUNTS.pair.email, orgId: orgA.id });
+    const runs = [await runToCallback(t.app, idp, forA.id, ACCOUNTS[who]), await runToCallback(t.app, idp, forA.id, ACCOUNTS[who])];
+    const both = () => Promise.all(runs.map((run) => callback(t.app, run.callbackUrl, run.attempt)));
+    // PostgreSQL: both lookups done, both inserts held until each waits, so that they meet on the unique constraint.
+    const answers = dialect === 'postgres' ? await whileInsertsWait(2, both) : await both();
+    const ids = await Promise.all(answers.map(async (res) => (await meOf(res)).id));
+    expect(ids[0]).toBe(ids[1]);
+    expect(await t.database.db.selectFrom('users').select('id').where('email', '=', ACCOUNTS[who].email).execute()).toHaveLength(1);
+    expect(await t.database.db.selectFrom('user_identities').select('id').where('subject', '=', ACCOUNTS[who].sub).execute()).toHaveLength(1);
+  });
+
+  /** Runs `run` while inserts into users and user_identities wait, until `count` of them wait (PostgreSQL only). */
+  async function whileInsertsWait<T>(count: number, run: () => Promise<T>): Promise<T> {
+    return t.database.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      // SHARE: reads go on, inserts wait.
+      await sql`lock table users, user_identities in share mode`.execute(conn);
+      const pending = run();
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and relation in ('users'::regclass, 'user_identities'::regclass)`.execute(conn);
+        if (rows[0]!.n >= count) break;
+        if (Date.now() > deadline) throw new Error(`${rows[0]!.n} of ${count} inserts waited`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await sql`commit`.execute(conn);
+      return pending;
+    });
+  }
 
   it('refuses a callback whose state is not the one of this browser, or without the attempt cookie', async () => {
     const run = await runToCallback(t.app, idp, forA.id, ACCOUNTS.alice);
@@ -184,7 +249,7 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     expectRefused(await callback(t.app, url, start.cookies.find((c) => c.name === 'vigie_sso')!.value), 'idp_error');
   });
 
-  it.each(['https://evil.test/', '//evil.test/x', '/\\evil.test', 'javascript:alert(1)', '/\tpath'])('never redirects out of Vigie: returnTo %j is refused', async (returnTo) => {
+  it.each(['https://evil.test/', '//evil.test/x', '/\\evil.test', 'javascript:alert(1)', '/\tpath', '/.//evil.test', '/..//evil.test', '/a/..//evil.test', '/%2e//evil.test', '/%2F/evil.test'])('never redirects out of Vigie: returnTo %j is refused', async (returnTo) => {
     const res = await t.app.inject({ url: `/api/v1/auth/sso/${forA.id}/start?returnTo=${encodeURIComponent(returnTo)}` });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors).toEqual([{ path: 'returnTo', message: 'Must be a path of this site, such as /console' }]);
@@ -195,7 +260,7 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     expect(all).not.toContain(IDP_CLIENT_SECRET);
     expect((await admin.get(`/api/v1/identity-providers/${forA.id}`)).body).toMatchObject({ hasClientSecret: true, emailDomains: ['client-a.test'], callbackUrl: CALLBACK });
     const row = await t.database.db.selectFrom('identity_providers').selectAll().where('id', '=', forA.id).executeTakeFirstOrThrow();
-    expect(row.client_secret).toMatch(/^v1\./);
+    expect(row.client_secret).toMatch(/^v2\./);
     expect(row.client_secret).not.toContain(IDP_CLIENT_SECRET);
 
     const patched = await admin.patch(`/api/v1/identity-providers/${forA.id}`, { clientSecret: 'a-new-secret-value', name: 'Client A' });
@@ -240,6 +305,12 @@ describe.each(DIALECTS)('single sign-on on %s', (dialect) => {
     expect(await errorsOf({ orgId: orgA.id, scopes: 'email profile' })).toEqual([{ path: 'scopes', message: 'Must include openid' }]);
     expect(await errorsOf({ orgId: orgA.id, emailDomains: ['not a domain'] })).toEqual([{ path: 'emailDomains.0', message: 'A domain such as example.com' }]);
     expect(await errorsOf({ orgId: 987_654 })).toEqual([{ path: 'orgId', message: 'Unknown organization' }]);
+    const domainsNeeded = [{ path: 'emailDomains', message: 'At least one domain for a client organization whose users are created or linked by e-mail' }];
+    expect(await errorsOf({ orgId: orgB.id, autoCreate: true })).toEqual(domainsNeeded);
+    expect(await errorsOf({ orgId: orgB.id, linkByEmail: true })).toEqual(domainsNeeded);
+    const cleared = await admin.patch(`/api/v1/identity-providers/${forA.id}`, { emailDomains: [] });
+    expect(cleared.status).toBe(422);
+    expect(cleared.body.errors).toEqual(domainsNeeded);
 
     const clash = await admin.post('/api/v1/identity-providers', { ...base, orgId: orgB.id, emailDomains: ['client-a.test'] });
     expect(clash.status).toBe(409);

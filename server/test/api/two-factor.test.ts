@@ -87,7 +87,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       expect(Buffer.from(qrDataUrl.split(',')[1], 'base64').toString()).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
       const row = await t.database.db.selectFrom('user_totp').selectAll().where('user_id', '=', u.id).executeTakeFirstOrThrow();
       expect(row.secret).not.toContain(secret);
-      expect(row.secret).toMatch(/^v1\./);
+      expect(row.secret).toMatch(/^v2\./);
       expect(row.enabled_at).toBeNull();
       // Pending: not on yet, and the password alone still signs in.
       expect((await u.as.get('/api/v1/me/two-factor')).body).toEqual({ enabled: false, enabledAt: null, recoveryCodesLeft: 0, required: false });

@@ -133,6 +133,7 @@ const API_MESSAGES: Record<string, string> = {
   'Only requester for a client organization': 'admin.sso.errors.clientRole',
   'A staff role': 'admin.sso.errors.mappedRole',
   'Required with role mappings': 'admin.sso.errors.roleClaim',
+  'At least one domain for a client organization whose users are created or linked by e-mail': 'admin.sso.errors.domainsNeeded',
 };
 
 /** An API field message in the user's language, when it is one the API is known to send. */
