@@ -1,3 +1,4 @@
+import { isCanonicalTimestamp } from '../../../contract/common.ts';
 import type { Channel, CreateIncidentBody, Incident, IncidentListQuery, IncidentStatus, UpdateIncidentBody } from '../../../contract/incidents.ts';
 import type { Ctx } from '../context.ts';
 import type { Executor, Trx } from '../db/database.ts';
@@ -255,9 +256,10 @@ export async function checkReferences(
   return errors;
 }
 
+/** A priority for the priority sorts; for the others a date exactly as this server writes it (PostgreSQL would refuse 30 February or year 0). */
 function fitsSort(sort: IncidentListQuery['sort'], value: string | number): boolean {
   if (sort.endsWith('priority')) return Number.isInteger(value);
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return isCanonicalTimestamp(value);
 }
 
 function matrixOf(json: string | null): PriorityMatrix | null {
