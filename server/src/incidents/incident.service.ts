@@ -20,6 +20,13 @@ import { computePriority, type PriorityMatrix } from './priority.ts';
 
 const REQUESTER_CHANNELS: Channel[] = ['portal', 'email', 'api'];
 
+/**
+ * Incidents link one level deep, counting every link (a major incident may span organizations). The parent's own
+ * parent or this incident's children may be out of the actor's sight, so both refusals share this wording, which
+ * names no record: it reads the same whether the actor sees the link that forbids it or not.
+ */
+const ONE_LEVEL = 'Incidents link one level deep: the parent cannot be a child, nor this incident a parent';
+
 /** Logs an incident from any channel. A requester's organization and caller are implied; agents name them. */
 export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncidentBody, defaultChannel: Channel) {
   const nowDate = ctx.clock.now();
@@ -249,9 +256,9 @@ export async function checkReferences(
     const parent = await repo.findVisibleIncident(trx, actor, input.parentId);
     if (!parent) errors.push({ path: 'parentId', message: 'Unknown incident' });
     else if (current && parent.id === current.id) errors.push({ path: 'parentId', message: 'An incident cannot be its own parent' });
-    else if (parent.parent_id !== null) errors.push({ path: 'parentId', message: 'The parent is itself a child; link to its parent instead' });
+    else if (parent.parent_id !== null) errors.push({ path: 'parentId', message: ONE_LEVEL });
     else if (parent.status === 'closed') errors.push({ path: 'parentId', message: 'The parent is closed' });
-    else if (current && (await repo.childIdsOf(trx, [current.id])).has(current.id)) errors.push({ path: 'parentId', message: 'This incident has children of its own' });
+    else if (current && (await repo.childIdsOf(trx, [current.id])).has(current.id)) errors.push({ path: 'parentId', message: ONE_LEVEL });
   }
   return errors;
 }

@@ -97,6 +97,34 @@ describe.each(DIALECTS)('disclosures on %s', (dialect) => {
       expect((await orgWideA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
     });
 
+    it('a scoped agent’s refusal to link reads the same whether they see the link that forbids it or not', async () => {
+      const inA = (title: string) => f.incident(f.admin, { orgId: orgA.id, title });
+      const inB = (title: string) => f.incident(f.admin, { orgId: orgB.id, title });
+      const link = async (child: { id: number }, to: { id: number }) => expect((await f.admin.patch(`/api/v1/incidents/${child.id}`, { parentId: to.id })).status).toBe(200);
+      const target = await inA('Mail is slow');
+      // A parent of a child agent A cannot see, one of a child they can, and a child of a parent they cannot see.
+      const parentOfHidden = await inA('Printers offline');
+      await link(await inB('Printers offline at B'), parentOfHidden);
+      const parentOfVisible = await inA('Badges refused');
+      await link(await inA('Badge refused at the gate'), parentOfVisible);
+      const childOfHidden = await inA('Wi-Fi drops');
+      await link(childOfHidden, await inB('Wi-Fi down at B'));
+      expect((await agentA.as.get(`/api/v1/incidents/${parentOfHidden.id}`)).body.childIds).toEqual([]);
+      expect((await agentA.as.get(`/api/v1/incidents/${childOfHidden.id}`)).body.parentId).toBeNull();
+
+      const refusal = async (id: number, parentId: number) => {
+        const res = await agentA.as.patch(`/api/v1/incidents/${id}`, { parentId });
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        return res.body;
+      };
+      const hidden = await refusal(parentOfHidden.id, target.id);
+      expect(hidden).toEqual(await refusal(parentOfVisible.id, target.id));
+      expect(hidden).toEqual(await refusal(target.id, childOfHidden.id));
+      expect((await agentA.as.post('/api/v1/incidents', { orgId: orgA.id, title: 'Also slow', parentId: childOfHidden.id })).body).toEqual(hidden);
+      // The rule itself still holds for them: links stay one level deep.
+      expect((await f.admin.get(`/api/v1/incidents/${parentOfHidden.id}`)).body.parentId).toBeNull();
+    });
+
     it('scoped staff see no link into another organization', async () => {
       expect((await agentA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
       const updated = await agentA.as.patch(`/api/v1/incidents/${parent.id}`, { title: 'Whole floor offline (switch)' });
