@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, Timestamp } from './common.ts';
+import { Id, PageQuery, Timestamp, TimestampInput } from './common.ts';
 
 /**
  * What the admin audit log shows: changes of configuration, never of incidents, people or timelines.
@@ -9,16 +9,13 @@ export const AuditTargetType = z.enum(['organization', 'user', 'team', 'service'
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 export const AUDIT_TARGET_TYPES = AuditTargetType.options;
 
-// Row ids are 32-bit on PostgreSQL: a larger one can only be "unknown", never a database error.
-const RowId = z.coerce.number().int().positive().max(2_147_483_647);
-
 export const AuditLogFilters = z.object({
-  actorId: RowId.optional().describe('Who made the change'),
+  actorId: Id.optional().describe('Who made the change'),
   aggregateType: AuditTargetType.optional().describe('What kind of configuration changed'),
-  aggregateId: RowId.optional().describe('Which record changed (with aggregateType)'),
+  aggregateId: Id.optional().describe('Which record changed (with aggregateType)'),
   type: z.string().trim().min(1).max(100).optional().describe('Event type, e.g. `user.updated`'),
-  from: z.iso.datetime({ offset: true }).optional().describe('Changes at or after this instant'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Changes before this instant'),
+  from: TimestampInput.optional().describe('Changes at or after this instant'),
+  to: TimestampInput.optional().describe('Changes before this instant'),
   q: z.string().trim().min(1).max(200).optional().describe('Text found in the change (field names and values, case-insensitive)'),
 });
 

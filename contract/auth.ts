@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Locale, Timestamp } from './common.ts';
+import { Id, Locale, Timestamp, TimestampInput } from './common.ts';
 
 export const Role = z.enum(['requester', 'agent', 'manager', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -25,7 +25,7 @@ export const Me = z.object({
 export const CreateApiTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
   readOnly: z.boolean().default(false).describe('Refused (403 `auth.read_only_token`) on POST, PUT, PATCH and DELETE'),
-  expiresAt: z.iso.datetime({ offset: true }).optional().describe('After this instant the token answers 401, like a revoked one; must be in the future'),
+  expiresAt: TimestampInput.optional().describe('After this instant the token answers 401, like a revoked one; must be in the future'),
 });
 export const SavedView = z.object({
   id: Id,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery, QueryBoolean, Timestamp } from './common.ts';
+import { Id, PageQuery, QueryBoolean, Timestamp, TimestampInput } from './common.ts';
 
 export const WorkingInterval = z.object({
   day: z.number().int().describe('1 = Monday … 7 = Sunday'),
@@ -34,9 +34,9 @@ export const UpdateCalendarBody = CreateCalendarBody.extend({ holidays: z.array(
 export const CalendarListQuery = PageQuery.extend({ active: QueryBoolean.optional() });
 
 export const DeadlineBody = z.object({
-  start: z.iso.datetime({ offset: true }),
+  start: TimestampInput,
   minutes: z.number().int().min(0).max(5_256_000).describe('Business minutes (up to ten years)'),
 });
 export const DeadlineResult = z.object({ deadline: Timestamp });
-export const BusinessMinutesBody = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+export const BusinessMinutesBody = z.object({ from: TimestampInput, to: TimestampInput });
 export const BusinessMinutesResult = z.object({ minutes: z.number() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, MAX_ID, PageQuery, Timestamp } from './common.ts';
+import { Id, MAX_ID, PageQuery, Timestamp, TimestampInput } from './common.ts';
 
 export const IncidentStatus = z.enum(['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
@@ -79,7 +79,7 @@ export const CreateIncidentBody = z.object({
   channel: Channel.optional(),
   impact: Impact.default(3),
   urgency: Urgency.default(3),
-  reportedAt: z.iso.datetime({ offset: true }).optional().describe('Defaults to now; may be earlier, never later'),
+  reportedAt: TimestampInput.optional().describe('Defaults to now; may be earlier, never later'),
   serviceId: Id.nullable().optional(),
   teamId: Id.nullable().optional(),
   agentId: Id.nullable().optional(),
@@ -136,8 +136,8 @@ export const IncidentListQuery = PageQuery.extend({
   parentId: Id.optional(),
   channel: csv(Channel).optional(),
   unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  createdFrom: z.iso.datetime({ offset: true }).optional(),
-  createdTo: z.iso.datetime({ offset: true }).optional(),
+  createdFrom: TimestampInput.optional(),
+  createdTo: TimestampInput.optional(),
   q: z.string().trim().max(200).optional().describe('Full text over title and description, accent-insensitive'),
   sort: IncidentSort.default('-createdAt'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery, QueryBoolean, Timestamp } from './common.ts';
+import { Id, PageQuery, QueryBoolean, Timestamp, TimestampInput } from './common.ts';
 import { PendingReason } from './incidents.ts';
 
 export const SlaTarget = z.object({
@@ -45,8 +45,8 @@ export const UpdateSlaPolicyBody = CreateSlaPolicyBody.extend({
 export const SlaPolicyListQuery = PageQuery.extend({ active: QueryBoolean.optional(), orgId: Id.optional() });
 
 export const SlaReportQuery = z.object({
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  from: TimestampInput,
+  to: TimestampInput,
   orgId: Id.optional(),
 });
 export const SlaReportRow = z.object({

@@ -35,12 +35,12 @@ export async function createCalendar(ctx: Ctx, actor: Actor, input: z.infer<type
 }
 
 export async function updateCalendar(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateCalendarBody>) {
-  requireRole(actor, ...STAFF);
+  // Before the lookup: whoever may not change calendars is refused alike whether the calendar exists or not.
+  requireProviderWide(actor, 'A business calendar');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getCalendar(trx, id);
     if (!before) throw AppError.notFound('Calendar');
-    requireProviderWide(actor, 'A business calendar');
     const spec = repo.specOf(before);
     assertValid({ timezone: input.timezone ?? spec.timezone, hours: input.hours ?? spec.hours, holidays: input.holidays ?? spec.holidays });
     const row = await repo.updateCalendar(trx, id, {

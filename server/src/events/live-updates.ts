@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Db } from '../db/database.ts';
 import { findVisibleIncident } from '../incidents/incident.repository.ts';
 import { type Actor, inScope, isStaff } from '../tenancy/scope.ts';
+import { requesterMayReceive } from './live-rules.ts';
 
 /** What a browser receives: just enough to know what to refetch; the API enforces who sees what. */
 export interface LiveMessage {
@@ -103,10 +104,9 @@ export class LiveUpdates {
       for (const e of events) {
         this.cursor = e.id;
         const message: LiveMessage = { id: e.id, type: e.type, incidentId: e.aggregate_type === 'incident' ? e.aggregate_id : null, orgId: e.org_id };
-        // Internal notes and internal files (any event whose payload says `visibility: internal`) are for staff only.
-        const internal = (JSON.parse(e.payload) as { visibility?: string }).visibility === 'internal';
+        const forRequesters = requesterMayReceive({ type: e.type, payload: JSON.parse(e.payload) });
         for (const sub of this.subscribers) {
-          if (await this.mayReceive(sub.actor, message, internal)) sub.send(message);
+          if (await this.mayReceive(sub.actor, message, forRequesters)) sub.send(message);
         }
       }
     } catch (err) {
@@ -120,9 +120,10 @@ export class LiveUpdates {
     }
   }
 
-  private async mayReceive(actor: Actor, m: LiveMessage, internal: boolean): Promise<boolean> {
+  /** Staff: whatever is in their scope. Requesters: what `requesterMayReceive` allows, of incidents they may see. */
+  private async mayReceive(actor: Actor, m: LiveMessage, forRequesters: boolean): Promise<boolean> {
     if (isStaff(actor)) return m.orgId === null || inScope(actor, m.orgId);
-    if (internal || m.incidentId === null) return false;
+    if (!forRequesters || m.incidentId === null) return false;
     return (await findVisibleIncident(this.db, actor, m.incidentId)) !== undefined;
   }
 }

@@ -9,7 +9,7 @@ import { appendTimeline, type NewTimelineEntry } from '../timeline/timeline.repo
 import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
-import { asSeenBy, checkReferences, loadForChange, updateIncident } from './incident.service.ts';
+import { checkReferences, loadForChange, presentOne, updateIncident } from './incident.service.ts';
 import { checkTransition, isReopen } from './incident-lifecycle.ts';
 
 /** What a requester may do from the portal: confirm a resolution, or say it is not fixed. */
@@ -49,8 +49,7 @@ export async function transitionIncident(ctx: Ctx, actor: Actor, id: number, inp
         await applyTransition(trx, actor, child, { to: 'resolved', resolutionCode: input.resolutionCode, resolution: input.resolution }, now, id);
       }
     }
-    const children = await repo.childIdsOf(trx, [id]);
-    return asSeenBy(trx, actor, toIncident(changed, children.get(id) ?? []));
+    return presentOne(trx, actor, changed);
   });
 }
 

@@ -1,3 +1,4 @@
+import { isCanonicalTimestamp } from '../../../contract/common.ts';
 import type { Channel, CreateIncidentBody, Incident, IncidentListQuery, IncidentStatus, UpdateIncidentBody } from '../../../contract/incidents.ts';
 import type { Ctx } from '../context.ts';
 import type { Executor, Trx } from '../db/database.ts';
@@ -18,6 +19,13 @@ import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { computePriority, type PriorityMatrix } from './priority.ts';
 
 const REQUESTER_CHANNELS: Channel[] = ['portal', 'email', 'api'];
+
+/**
+ * Incidents link one level deep, counting every link (a major incident may span organizations). The parent's own
+ * parent or this incident's children may be out of the actor's sight, so both refusals share this wording, which
+ * names no record: it reads the same whether the actor sees the link that forbids it or not.
+ */
+const ONE_LEVEL = 'Incidents link one level deep: the parent cannot be a child, nor this incident a parent';
 
 /** Logs an incident from any channel. A requester's organization and caller are implied; agents name them. */
 export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncidentBody, defaultChannel: Channel) {
@@ -85,20 +93,20 @@ export async function createIncident(ctx: Ctx, actor: Actor, input: CreateIncide
       closed_at: null,
       last_customer_update_at: now,
     });
-    const incident = toIncident(await refreshIncidentSla(trx, row, nowDate), []);
+    const created = await refreshIncidentSla(trx, row, nowDate);
     // The assignment it was created with belongs to its history too (an agent set now owns it now).
     const assignment = [...(row.team_id ? [{ field: 'teamId', from: null, to: row.team_id }] : []), ...(row.agent_id ? [{ field: 'agentId', from: null, to: row.agent_id }] : [])];
     const changes = [{ field: 'status', from: null, to: row.status }, ...assignment];
     await appendTimeline(trx, [{ orgId, incidentId: row.id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'created', changes }], now);
-    await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: incident }, now);
-    return asSeenBy(trx, actor, incident);
+    await appendEvent(trx, { type: 'incident.created', orgId, aggregateType: 'incident', aggregateId: row.id, actorId: actor.userId, payload: toIncident(created, []) }, now);
+    return presentOne(trx, actor, created);
   });
 }
 
 export async function getIncident(ctx: Ctx, actor: Actor, id: number) {
   const row = await repo.findVisibleIncident(ctx.db, actor, id);
   if (!row) throw AppError.notFound('Incident');
-  return (await present(ctx.db, actor, [row]))[0]!;
+  return presentOne(ctx.db, actor, row);
 }
 
 export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQuery) {
@@ -159,10 +167,9 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
       status,
       updated_at: now,
     });
-    const children = await repo.childIdsOf(trx, [id]);
-    const changes = diff(toIncident(before, children.get(id) ?? []), toIncident(row, children.get(id) ?? []));
-    if (changes.length === 0) return asSeenBy(trx, actor, toIncident(row, children.get(id) ?? []));
-    const incident = toIncident(await refreshIncidentSla(trx, row, new Date(now)), children.get(id) ?? []);
+    const changes = diff(toIncident(before, []), toIncident(row, []));
+    if (changes.length === 0) return presentOne(trx, actor, row);
+    const updated = await refreshIncidentSla(trx, row, new Date(now));
     const statusChange = changes.filter((c) => c.field === 'status');
     const fieldChanges = changes.filter((c) => c.field !== 'status');
     const entries: NewTimelineEntry[] = [];
@@ -170,28 +177,20 @@ export async function updateIncident(ctx: Ctx, actor: Actor, id: number, input: 
     if (statusChange.length > 0) entries.push({ orgId: row.org_id, incidentId: id, kind: 'event', visibility: 'public', authorId: actor.userId, event: 'status_changed', changes: statusChange });
     await appendTimeline(trx, entries, now);
     await appendEvent(trx, { type: 'incident.updated', orgId: row.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
-    return asSeenBy(trx, actor, incident);
+    return presentOne(trx, actor, updated);
   });
 }
 
-/**
- * The incident as the API answers this actor: with its caller's name, and only the parent and children the actor
- * may see (a major incident may span organizations; a requester may see only their own reports).
- */
-export async function asSeenBy(db: Executor, actor: Actor, incident: Incident): Promise<Incident> {
-  const [names, visible] = await Promise.all([
-    namesOfPeople(db, [incident.callerId]),
-    repo.visibleIncidentIds(db, actor, [...incident.childIds, ...(incident.parentId === null ? [] : [incident.parentId])]),
-  ]);
-  return {
-    ...incident,
-    parentId: incident.parentId !== null && visible.has(incident.parentId) ? incident.parentId : null,
-    childIds: incident.childIds.filter((c) => visible.has(c)),
-    callerName: names.get(incident.callerId ?? 0) ?? null,
-  };
+/** One incident as the API answers this actor (see `present`). */
+export async function presentOne(db: Executor, actor: Actor, row: repo.IncidentRow): Promise<Incident> {
+  return (await present(db, actor, [row]))[0]!;
 }
 
-/** Incidents read from the database as the API answers this actor (see `asSeenBy`), in a few queries for a whole page. */
+/**
+ * Incidents as the API answers this actor, in a few queries for a whole page: with their caller's name, and only
+ * the parent and children the actor may see (a major incident may span organizations; a requester may see only
+ * their own reports).
+ */
 async function present(db: Executor, actor: Actor, rows: repo.IncidentRow[]): Promise<Incident[]> {
   const [children, names, parents] = await Promise.all([
     repo.childIdsOf(db, rows.filter((r) => r.parent_id === null).map((r) => r.id), actor),
@@ -248,16 +247,17 @@ export async function checkReferences(
     const parent = await repo.findVisibleIncident(trx, actor, input.parentId);
     if (!parent) errors.push({ path: 'parentId', message: 'Unknown incident' });
     else if (current && parent.id === current.id) errors.push({ path: 'parentId', message: 'An incident cannot be its own parent' });
-    else if (parent.parent_id !== null) errors.push({ path: 'parentId', message: 'The parent is itself a child; link to its parent instead' });
+    else if (parent.parent_id !== null) errors.push({ path: 'parentId', message: ONE_LEVEL });
     else if (parent.status === 'closed') errors.push({ path: 'parentId', message: 'The parent is closed' });
-    else if (current && (await repo.childIdsOf(trx, [current.id])).has(current.id)) errors.push({ path: 'parentId', message: 'This incident has children of its own' });
+    else if (current && (await repo.childIdsOf(trx, [current.id])).has(current.id)) errors.push({ path: 'parentId', message: ONE_LEVEL });
   }
   return errors;
 }
 
+/** A priority for the priority sorts; for the others a date exactly as this server writes it (PostgreSQL would refuse 30 February or year 0). */
 function fitsSort(sort: IncidentListQuery['sort'], value: string | number): boolean {
   if (sort.endsWith('priority')) return Number.isInteger(value);
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  return isCanonicalTimestamp(value);
 }
 
 function matrixOf(json: string | null): PriorityMatrix | null {

@@ -8,7 +8,8 @@ export function encodeCursor(value: string | number, id: number): string {
 
 /**
  * The sort value and id of a cursor, or a 400 for anything this server did not write: not base64url JSON, or a
- * number outside the 32-bit integer columns it is compared with (PostgreSQL would fail the query).
+ * number outside the 32-bit integer columns it is compared with (PostgreSQL would fail the query). A list whose
+ * sort value is a date checks it with `isCanonicalTimestamp` (contract/common.ts).
  */
 export function decodeCursor(cursor: string): [string | number, number] {
   try {
@@ -36,8 +37,9 @@ export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, key: 
   };
 }
 
+/** A row id: a positive 32-bit integer, like `Id` of the contract (ids start at 1). */
 function isId(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_ID;
+  return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_ID;
 }
 
 /** A sort value: a bounded string (dates) or a 32-bit integer (ids, priorities). */

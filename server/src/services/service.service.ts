@@ -21,11 +21,12 @@ export async function createService(ctx: Ctx, actor: Actor, input: z.infer<typeo
 }
 
 export async function updateService(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateServiceBody>) {
+  // Before the lookup: whoever may not edit the catalog is refused alike whether the service exists or not.
+  requireProviderWide(actor, 'The service catalog');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getService(trx, id);
     if (!before) throw AppError.notFound('Service');
-    requireProviderWide(actor, 'The service catalog');
     const row = await repo.updateService(trx, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.description !== undefined && { description: input.description }),

@@ -25,12 +25,12 @@ export async function createTeam(ctx: Ctx, actor: Actor, input: z.infer<typeof C
 }
 
 export async function updateTeam(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateTeamBody>) {
-  requireRole(actor, ...STAFF);
+  // Before the lookup: whoever may not change teams is refused alike whether the team exists or not.
+  requireProviderWide(actor, 'A team');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.getTeam(trx, id);
     if (!before) throw AppError.notFound('Team');
-    requireProviderWide(actor, 'A team');
     const beforeMembers = (await repo.memberIdsOf(trx, [id])).get(id) ?? [];
     if (input.memberIds) {
       await checkMembers(trx, input.memberIds);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCtx } from '../../src/app.ts';
+import { processDueEscalations } from '../../src/sla/sla-escalation.service.ts';
 import { factories } from '../factories.ts';
-import { DIALECTS, startTestApp, type TestApp } from '../test-app.ts';
+import { DIALECTS, startTestApp, testClock, type TestApp } from '../test-app.ts';
 
 /**
  * Requesters' streams and answers carry nothing about what they cannot see: internal files and notes, other
@@ -97,6 +99,34 @@ describe.each(DIALECTS)('disclosures on %s', (dialect) => {
       expect((await orgWideA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
     });
 
+    it('a scoped agent’s refusal to link reads the same whether they see the link that forbids it or not', async () => {
+      const inA = (title: string) => f.incident(f.admin, { orgId: orgA.id, title });
+      const inB = (title: string) => f.incident(f.admin, { orgId: orgB.id, title });
+      const link = async (child: { id: number }, to: { id: number }) => expect((await f.admin.patch(`/api/v1/incidents/${child.id}`, { parentId: to.id })).status).toBe(200);
+      const target = await inA('Mail is slow');
+      // A parent of a child agent A cannot see, one of a child they can, and a child of a parent they cannot see.
+      const parentOfHidden = await inA('Printers offline');
+      await link(await inB('Printers offline at B'), parentOfHidden);
+      const parentOfVisible = await inA('Badges refused');
+      await link(await inA('Badge refused at the gate'), parentOfVisible);
+      const childOfHidden = await inA('Wi-Fi drops');
+      await link(childOfHidden, await inB('Wi-Fi down at B'));
+      expect((await agentA.as.get(`/api/v1/incidents/${parentOfHidden.id}`)).body.childIds).toEqual([]);
+      expect((await agentA.as.get(`/api/v1/incidents/${childOfHidden.id}`)).body.parentId).toBeNull();
+
+      const refusal = async (id: number, parentId: number) => {
+        const res = await agentA.as.patch(`/api/v1/incidents/${id}`, { parentId });
+        expect(res.status, JSON.stringify(res.body)).toBe(422);
+        return res.body;
+      };
+      const hidden = await refusal(parentOfHidden.id, target.id);
+      expect(hidden).toEqual(await refusal(parentOfVisible.id, target.id));
+      expect(hidden).toEqual(await refusal(target.id, childOfHidden.id));
+      expect((await agentA.as.post('/api/v1/incidents', { orgId: orgA.id, title: 'Also slow', parentId: childOfHidden.id })).body).toEqual(hidden);
+      // The rule itself still holds for them: links stay one level deep.
+      expect((await f.admin.get(`/api/v1/incidents/${parentOfHidden.id}`)).body.parentId).toBeNull();
+    });
+
     it('scoped staff see no link into another organization', async () => {
       expect((await agentA.as.get(`/api/v1/incidents/${parent.id}`)).body.childIds).toEqual([mine.id, colleagues.id]);
       const updated = await agentA.as.patch(`/api/v1/incidents/${parent.id}`, { title: 'Whole floor offline (switch)' });
@@ -110,8 +140,94 @@ describe.each(DIALECTS)('disclosures on %s', (dialect) => {
   });
 });
 
+/**
+ * A requester's live stream tells of what changes their portal (the incident's status, title, description, priority,
+ * resolution and public timeline) and of nothing else: not assignment, links, priority reasons, internal notes and
+ * files, nor SLA escalations, whose timeline entries are internal.
+ */
+describe.each(DIALECTS)('a requester’s live stream on %s', (dialect) => {
+  // Monday 2 March 2026, 09:00 in Paris: office hours.
+  const clock = testClock('2026-03-02T08:00:00.000Z');
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  let orgId: number;
+  let requester: Awaited<ReturnType<ReturnType<typeof factories>['user']>>;
+  let agent: typeof requester;
+  let manager: typeof requester;
+  let teams: { id: number }[];
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { clock });
+    f = factories(t);
+    const hours = [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' }));
+    const calendar = await f.admin.post('/api/v1/calendars', { name: 'Office', timezone: 'Europe/Paris', hours });
+    const targets = [1, 2, 3, 4].map((priority) => ({ priority, ttoMinutes: 30, ttrMinutes: 60 }));
+    expect((await f.admin.post('/api/v1/sla-policies', { name: 'Tight', calendarId: calendar.body.id, targets, warnAtPercent: 50 })).status).toBe(201);
+    orgId = (await f.organization({ maturityLevel: 2 })).id;
+    requester = await f.user('requester', { orgId, portalScope: 'own' });
+    agent = await f.user('agent');
+    manager = await f.user('manager');
+    teams = [await f.team([agent.id]), await f.team([agent.id])];
+  });
+  afterAll(() => t?.close());
+
+  it('carries public changes only: no assignment, link, priority reason, internal note or file, nor SLA escalation', async () => {
+    const incident = await f.incident(requester.as, { impact: 2, urgency: 2 });
+    // Assigned to a team (new → assigned: a public status change) and given a priority by a manager, before listening.
+    expect((await f.admin.patch(`/api/v1/incidents/${incident.id}`, { teamId: teams[0]!.id })).body.status).toBe('assigned');
+    expect((await manager.as.patch(`/api/v1/incidents/${incident.id}`, { priority: 1, priorityReason: 'CEO' })).status).toBe(200);
+    const base = await listening(t.app);
+    const portal = await openStream(`${base}/api/v1/live`, requester.token);
+    const staff = await openStream(`${base}/api/v1/live`, agent.token);
+    try {
+      // The streams start from the outbox's end once subscribed: the requester's own replies warm them up (a reply
+      // of the service desk would own the incident, and stop its TTO clock).
+      await until(async () => {
+        expect((await requester.as.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Any news?', visibility: 'public' })).status).toBe(201);
+        return [portal, staff].every((s) => s.messages.some((m) => m.type === 'incident.commented'));
+      });
+      // The last reply is the outbox's last event: what follows it is what this test does next.
+      const last = await t.database.db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+      await until(async () => [portal, staff].every((s) => s.messages.some((m) => m.id === Number(last.id))));
+      const after = (s: Stream) => s.messages.filter((m) => m.id > Number(last.id)).map((m) => m.type);
+
+      // Unowned for two business hours: TTO and TTR warned and breached.
+      clock.advance(2 * 60 * 60_000);
+      expect(await processDueEscalations(buildCtx({ database: t.database, clock }))).toBe(4);
+      const parent = await f.incident(f.admin, { orgId, title: 'Whole floor offline' });
+      expect((await agent.as.patch(`/api/v1/incidents/${incident.id}`, { agentId: agent.id })).body.status).toBe('assigned');
+      expect((await f.admin.patch(`/api/v1/incidents/${incident.id}`, { teamId: teams[1]!.id })).status).toBe(200);
+      expect((await manager.as.patch(`/api/v1/incidents/${incident.id}`, { priorityReason: 'CEO, board meeting at noon' })).status).toBe(200);
+      expect((await f.admin.patch(`/api/v1/incidents/${incident.id}`, { parentId: parent.id })).status).toBe(200);
+      expect((await agent.as.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Looks like the switch', visibility: 'internal' })).status).toBe(201);
+      expect((await upload(t, agent.token, incident.id, 'internal')).status).toBe(201);
+
+      // A public change after them: events arrive in order, so once it is in, anything before it would be too.
+      expect((await agent.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'in_progress' })).status).toBe(200);
+      await until(async () => after(portal).includes('incident.status_changed'));
+      expect(after(portal)).toEqual(['incident.status_changed']);
+      // Staff were told of each of them.
+      await until(async () => after(staff).includes('incident.status_changed'));
+      expect(after(staff)).toEqual([
+        'sla.tto_warning', 'sla.tto_breached', 'sla.ttr_warning', 'sla.ttr_breached', 'incident.created',
+        'incident.updated', 'incident.updated', 'incident.updated', 'incident.updated', 'incident.commented', 'incident.attachments_added', 'incident.status_changed',
+      ]);
+
+      // A public reply, and a priority the portal shows, do reach the requester.
+      expect((await agent.as.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Replacing the switch', visibility: 'public' })).status).toBe(201);
+      expect((await manager.as.patch(`/api/v1/incidents/${incident.id}`, { priority: 2, priorityReason: 'Meeting moved' })).status).toBe(200);
+      await until(async () => after(portal).includes('incident.updated'));
+      expect(after(portal)).toEqual(['incident.status_changed', 'incident.commented', 'incident.updated']);
+      expect(portal.messages.every((m) => m.incidentId === incident.id)).toBe(true);
+    } finally {
+      portal.close();
+      staff.close();
+    }
+  });
+});
+
 interface Stream {
-  messages: { type: string; incidentId: number | null }[];
+  messages: { id: number; type: string; incidentId: number | null }[];
   close(): void;
 }
 

@@ -95,8 +95,11 @@ describe.each(DIALECTS)('provider-wide configuration on %s', (dialect) => {
     expectProviderWide(await scoped.post('/api/v1/services', { name: 'Mine' }), 'create service');
     expectProviderWide(await scoped.patch(`/api/v1/services/${service.id}`, { name: 'Mine' }), 'PATCH service');
     expectProviderWide(await scoped.delete(`/api/v1/services/${service.id}`), 'DELETE service');
-    // Unknown ids still answer 404 (the lookup comes first for staff, who can read all of these).
-    expect((await scoped.patch(`/api/v1/teams/${MISSING}`, { name: 'Mine' })).status).toBe(404);
+    // Who may not change them is refused before any lookup, so an unknown id answers the same; for who may, 404.
+    for (const kind of ['teams', 'services', 'calendars']) {
+      expectProviderWide(await scoped.patch(`/api/v1/${kind}/${MISSING}`, { name: 'Mine' }), `PATCH unknown ${kind}`);
+      expect((await global.patch(`/api/v1/${kind}/${MISSING}`, { name: 'Mine' })).status, kind).toBe(404);
+    }
     expect((await global.post('/api/v1/calendars', { name: 'Global', timezone: 'UTC', hours })).status).toBe(201);
     expect((await global.patch(`/api/v1/teams/${team.id}`, { name: 'Renamed by a global manager' })).status).toBe(200);
     expect((await global.patch(`/api/v1/services/${service.id}`, { name: 'Renamed by a global manager' })).status).toBe(200);

@@ -11,7 +11,7 @@ const BEYOND = 2 ** 31;
 
 describe.each(DIALECTS)('robustness on %s', (dialect) => {
   let t: TestApp;
-  let incident: { id: number; ref: string };
+  let incident: { id: number; ref: string; orgId: number };
   beforeAll(async () => {
     t = await startTestApp(dialect);
     const f = factories(t);
@@ -75,6 +75,45 @@ describe.each(DIALECTS)('robustness on %s', (dialect) => {
     // Ids in bodies too.
     const body = await t.app.inject({ method: 'PATCH', url: `/api/v1/incidents/${incident.id}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { parentId: BEYOND } });
     expectBadRequest(body, 'parentId in a body');
+  });
+
+  it('timestamps no database can store, or that are no real date, answer 400 in cursors, filters and bodies', async () => {
+    const send = (method: 'POST', url: string, payload: object) => t.app.inject({ method, url, headers: { authorization: `Bearer ${t.adminToken}` }, payload });
+    // Date.parse rolls 30 February over to 2 March; PostgreSQL refuses it, and year 0 (which zod's format allows).
+    for (const date of ['2026-02-30T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z', '2026-03-02T08:00:00Z']) {
+      for (const sort of ['-createdAt', 'createdAt', 'updatedAt', '-reportedAt', 'ttrDueAt']) {
+        expectBadRequest(await get(`/api/v1/incidents?sort=${sort}&cursor=${b64([date, 1])}`), `${sort} cursor at ${date}`);
+      }
+    }
+    const impossible = ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1970-01-01T00:30:00+01:00', '9999-12-31T23:59:59-01:00', '2026-02-30T00:00:00Z', '2026-02-29T00:00:00+02:00'];
+    const ok = '2026-03-02T10:00:00+02:00';
+    for (const at of impossible.map(encodeURIComponent)) {
+      expectBadRequest(await get(`/api/v1/incidents?createdFrom=${at}`), `createdFrom=${at}`);
+      expectBadRequest(await get(`/api/v1/incidents?createdTo=${at}`), `createdTo=${at}`);
+      expectBadRequest(await get(`/api/v1/audit-log?from=${at}`), `audit from=${at}`);
+      expectBadRequest(await get(`/api/v1/audit-log/export?to=${at}`), `audit export to=${at}`);
+      expectBadRequest(await get(`/api/v1/reports/sla?from=${at}&to=${encodeURIComponent(ok)}`), `SLA report from=${at}`);
+    }
+    const calendar = await send('POST', '/api/v1/calendars', { name: 'Robust', timezone: 'UTC', hours: [{ day: 1, start: '09:00', end: '17:00' }] });
+    expect(calendar.statusCode, calendar.body).toBe(201);
+    for (const at of impossible) {
+      expectBadRequest(await send('POST', '/api/v1/incidents', { orgId: incident.orgId, title: 'Old', reportedAt: at }), `reportedAt ${at}`);
+      expectBadRequest(await send('POST', '/api/v1/api-tokens', { name: 'far', expiresAt: at }), `expiresAt ${at}`);
+      expectBadRequest(await send('POST', `/api/v1/calendars/${calendar.json().id}/deadline`, { start: at, minutes: 60 }), `deadline from ${at}`);
+      expectBadRequest(await send('POST', `/api/v1/calendars/${calendar.json().id}/business-minutes`, { from: at, to: ok }), `business minutes from ${at}`);
+    }
+    // Offsets, the edges of the range and the server's own cursors keep working.
+    for (const url of [
+      `/api/v1/incidents?createdFrom=${encodeURIComponent(ok)}`, '/api/v1/incidents?createdFrom=1970-01-01T00:00:00Z&createdTo=9999-12-31T23:59:59Z',
+      `/api/v1/audit-log?from=${encodeURIComponent(ok)}`, `/api/v1/reports/sla?from=2024-02-29T00:00:00Z&to=${encodeURIComponent(ok)}`,
+      `/api/v1/incidents?sort=-createdAt&cursor=${b64(['2026-03-02T08:00:00.000Z', 1])}`, `/api/v1/incidents?sort=ttrDueAt&cursor=${b64(['9999-12-31T23:59:59.999Z', 1])}`,
+    ]) {
+      expect((await get(url)).statusCode, url).toBe(200);
+    }
+  });
+
+  it('the audit log refuses a cursor it did not write like every other list: 400', async () => {
+    for (const cursor of [b64([0, 0]), b64([1, 0]), b64([1, BEYOND]), 'nonsense']) expectBadRequest(await get(`/api/v1/audit-log?cursor=${cursor}`), cursor);
   });
 
   it('malformed multipart bodies answer 400', async () => {
