@@ -24,7 +24,7 @@ export interface InTransactionEvents {
   'organization.updated': { changes: FieldChange[] };
 }
 
-export type EventOf<T extends keyof InTransactionEvents> = DomainEvent & { type: T; payload: InTransactionEvents[T] };
+type EventOf<T extends keyof InTransactionEvents> = DomainEvent & { type: T; payload: InTransactionEvents[T] };
 export type OrganizationUpdated = EventOf<'organization.updated'>;
 type Handler<T extends keyof InTransactionEvents> = (trx: Trx, event: EventOf<T>, at: string) => Promise<void>;
 

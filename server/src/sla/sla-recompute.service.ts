@@ -51,26 +51,6 @@ export function subscribeSla(): void {
 }
 
 /**
- * Subscribed to `organization.updated`: when a change of maturity or SLA setting turns SLAs
- * on or off for the organization, its open incidents get their SLA state from their history inside the same
- * transaction, so that the change and its effect commit together. Any other change leaves them alone.
- */
-export async function onOrganizationUpdated(trx: Trx, event: OrganizationUpdated, at: string): Promise<void> {
-  const changed = event.payload.changes.filter((c) => c.field === 'maturityLevel' || c.field === 'slaEnabled');
-  if (changed.length === 0) return;
-  const org = await getOrganization(trx, event.aggregateId);
-  if (!org) return;
-  const after = { maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 };
-  const before = { ...after, ...Object.fromEntries(changed.map((c) => [c.field, c.from])) } as typeof after;
-  if (slaApplies(before) === slaApplies(after)) return;
-  const now = new Date(at);
-  const lookups = new SlaLookups(trx);
-  for (const [from, to] of idRanges(await openIncidentIds(trx, [org.id]))) {
-    await recompute(trx, await lockOpenIncidentsForSla(trx, from, to, [org.id]), now, lookups);
-  }
-}
-
-/**
  * The worker's job after an upgrade: recomputes from their history the open incidents whose SLA state was
  * computed before the history existed (flagged by the migration that added it), and clears the flag; at most
  * STALE_ROUNDS batches a run. Safe on several nodes (flagged rows are claimed with SKIP LOCKED).
@@ -91,6 +71,26 @@ export async function recomputeStaleIncidents(ctx: Ctx): Promise<number> {
     if (claimed < STALE_BATCH) break;
   }
   return recomputed;
+}
+
+/**
+ * When a change of maturity or SLA setting turns SLAs on or off for the organization, its open incidents get
+ * their SLA state from their history inside the same transaction, so that the change and its effect commit
+ * together. Any other change leaves them alone.
+ */
+async function onOrganizationUpdated(trx: Trx, event: OrganizationUpdated, at: string): Promise<void> {
+  const changed = event.payload.changes.filter((c) => c.field === 'maturityLevel' || c.field === 'slaEnabled');
+  if (changed.length === 0) return;
+  const org = await getOrganization(trx, event.aggregateId);
+  if (!org) return;
+  const after = { maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 };
+  const before = { ...after, ...Object.fromEntries(changed.map((c) => [c.field, c.from])) } as typeof after;
+  if (slaApplies(before) === slaApplies(after)) return;
+  const now = new Date(at);
+  const lookups = new SlaLookups(trx);
+  for (const [from, to] of idRanges(await openIncidentIds(trx, [org.id]))) {
+    await recompute(trx, await lockOpenIncidentsForSla(trx, from, to, [org.id]), now, lookups);
+  }
 }
 
 /** Writes the SLA state of `rows` computed from their history; returns how many were looked at. */
