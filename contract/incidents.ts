@@ -64,7 +64,7 @@ export const Incident = z.object({
   ttrWarned: z.boolean(),
   ttrBreached: z.boolean(),
   slaPaused: z.boolean().describe('The TTR clock is stopped (pending for a reason the policy pauses on)'),
-  slaPausedMinutes: z.number().int().describe('Business minutes spent paused so far'),
+  slaPausedMinutes: z.number().int().describe('Business minutes not counted against TTR so far: stays in pending the policy pauses on, and time spent resolved before a reopening'),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -29,6 +29,7 @@ import { organizationRoutes } from './organizations/organization.routes.ts';
 import { personRoutes } from './people/person.routes.ts';
 import { calendarRoutes } from './calendars/calendar.routes.ts';
 import { slaRoutes } from './sla/sla.routes.ts';
+import { subscribeSla } from './sla/sla-recompute.service.ts';
 import { ssoRoutes } from './sso/sso.routes.ts';
 import { savedViewRoutes } from './saved-views/saved-view.routes.ts';
 import { serviceRoutes } from './services/service.routes.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
 
 /** What use cases need, from the app's dependencies (also used by the demo seed, which runs before the app). */
 export function buildCtx(deps: AppDeps): Ctx {
+  // In-transaction subscriptions between modules (events/event-bus.ts); subscribing again changes nothing.
+  subscribeSla();
   let secrets: SecretBox | undefined;
   return {
     db: deps.database.db,

@@ -5,6 +5,7 @@ import { createDatabase, type Database } from '../src/db/create-db.ts';
 import type { Dialect } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { specOf } from '../src/calendars/calendar.repository.ts';
+import { isOpen } from '../src/incidents/incident-lifecycle.ts';
 import { DEMO_PASSWORD, ORGANIZATIONS, SLA_POLICIES, STAFF } from '../src/demo/demo-data.ts';
 import { seedDemo, type SeedResult } from '../src/demo/seed.ts';
 import { CompiledCalendar } from '../src/sla/business-time.ts';
@@ -141,15 +142,15 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
     expect(policies.map((p) => p.createdAt)).toEqual(SLA_POLICIES.map((p) => expect.stringMatching(new Date(NOW.getTime() - p.daysAgo * 86_400_000).toISOString().slice(0, 10))));
     const adoptedAt = policies[0]!.createdAt;
 
-    const seen = { withPolicy: 0, ownedBeforeAdoption: 0, paused: 0, breached: 0, closedWithout: 0 };
+    const seen = { withPolicy: 0, ownedBeforeAdoption: 0, paused: 0, breached: 0, closedWithout: 0, reopened: 0 };
     for (const row of incidents) {
       const ref = `I-${row.id}`;
       // The history, read from the timeline alone.
       const history = historyFromTimeline(timelines.get(row.id) ?? []);
-      expect({ firstOwnedAt: row.first_owned_at, pending: JSON.parse(row.pending_spans) }, ref).toEqual(history);
+      expect({ firstOwnedAt: row.first_owned_at, pending: JSON.parse(row.pending_spans), resolved: JSON.parse(row.resolved_spans) }, ref).toEqual(history);
 
       // Policies apply to open incidents; a resolved or closed one keeps the policy it was resolved under.
-      const open = ['new', 'assigned', 'in_progress', 'pending'].includes(row.status);
+      const open = isOpen(row.status as IncidentStatus);
       const org = orgs.get(row.org_id)!;
       const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
       const candidates = policies.filter((p) => p.active && (p.orgId === null || p.orgId === row.org_id));
@@ -161,6 +162,7 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
         resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
         firstOwnedAt: history.firstOwnedAt ? new Date(history.firstOwnedAt) : null,
         pending: history.pending.map((p) => ({ reason: p.reason as PendingReason, from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+        resolved: history.resolved.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
       };
       const state = slaState(policy, clock, facts, NO_FLAGS, NOW);
       const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -201,6 +203,7 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
       if (state.pausedMinutes > 0 || state.pausedSince) seen.paused++;
       if (stored.tto_breached || stored.ttr_breached) seen.breached++;
       if (!policy && !open) seen.closedWithout++;
+      if (policy && history.resolved.some((r) => r.to !== null)) seen.reopened++;
     }
     // Not a vacuous comparison: SLAs for most incidents, history from before the policies, pauses, breaches.
     expect(seen.withPolicy).toBeGreaterThan(150);
@@ -208,6 +211,8 @@ describe.each(DIALECTS)('demo data set on %s', (dialect) => {
     expect(seen.paused).toBeGreaterThan(10);
     expect(seen.breached).toBeGreaterThan(5);
     expect(seen.closedWithout).toBeGreaterThan(20);
+    // Reopened under a policy: the time they sat resolved does not count against TTR.
+    expect(seen.reopened).toBeGreaterThan(3);
 
     // Incidents owned in time count as such in the SLA report.
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: result.logins.find((l) => l.label === 'manager')!.email, password: DEMO_PASSWORD } });
@@ -251,23 +256,29 @@ function clockOf(cal: CompiledCalendar): BusinessClock {
 /**
  * An incident's SLA history read from its timeline only: owned at the first change of agent to someone, public
  * reply by staff on the incident itself (not a parent's update) or resolution; a stay in `pending` from each
- * status change into it to the next status change.
+ * status change into it to the next status change; a stay in `resolved` from each resolution to the next status
+ * change that reopens it (closing continues it).
  */
 function historyFromTimeline(entries: { kind: string; visibility: string; event: string | null; changes: string | null; created_at: string; role: string | null }[]) {
   let firstOwnedAt: string | null = null;
   const pending: { reason: string; from: string; to: string | null }[] = [];
+  const resolved: { from: string; to: string | null }[] = [];
   for (const e of entries) {
     const changes = (e.changes ? JSON.parse(e.changes) : []) as { field: string; from: unknown; to: unknown }[];
     const change = (field: string) => changes.find((c) => c.field === field);
     const status = change('status');
+    const done = status !== undefined && !isOpen(status.to as IncidentStatus);
     const staffReply = e.kind === 'reply' && e.visibility === 'public' && e.role !== null && e.role !== 'requester' && e.event !== 'parent_update';
-    if (firstOwnedAt === null && (staffReply || change('agentId')?.to != null || status?.to === 'resolved' || status?.to === 'closed')) firstOwnedAt = e.created_at;
+    if (firstOwnedAt === null && (staffReply || change('agentId')?.to != null || done)) firstOwnedAt = e.created_at;
     if (!status) continue;
     const last = pending.at(-1);
     if (last && last.to === null) last.to = e.created_at;
     if (status.to === 'pending') pending.push({ reason: String(change('pendingReason')!.to), from: e.created_at, to: null });
+    const stay = resolved.at(-1);
+    if (status.from === 'resolved' && isOpen(status.to as IncidentStatus)) stay!.to = e.created_at;
+    if (status.to === 'resolved') resolved.push({ from: e.created_at, to: null });
   }
-  return { firstOwnedAt, pending };
+  return { firstOwnedAt, pending, resolved };
 }
 
 async function freshDatabase(dialect: Dialect) {

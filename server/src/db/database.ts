@@ -153,6 +153,10 @@ export interface IncidentTable {
   first_owned_at: Timestamp | null;
   /** SLA history: JSON `[{ reason, from, to }]` of every stay in `pending`, `to` null while still pending. */
   pending_spans: Generated<string>;
+  /** SLA history: JSON `[{ from, to }]` of every stay in `resolved` (then `closed`), `to` null until reopened. */
+  resolved_spans: Generated<string>;
+  /** 1 when the SLA state was computed before the SLA history existed: the worker recomputes it, then clears it. */
+  sla_stale: Generated<Flag>;
   /** PostgreSQL only: full-text vector of the folded title and description. */
   search_vector: ColumnType<never, unknown, unknown>;
 }

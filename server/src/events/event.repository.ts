@@ -1,19 +1,12 @@
 import type { Executor, Trx } from '../db/database.ts';
 import { currentOrigin } from '../http/request-context.ts';
-
-export interface DomainEvent {
-  type: string;
-  orgId: number | null;
-  aggregateType: 'incident' | 'organization' | 'person' | 'user' | 'team' | 'service' | 'calendar' | 'sla_policy' | 'identity_provider' | 'settings';
-  aggregateId: number;
-  actorId: number | null;
-  payload: Record<string, unknown>;
-}
+import { type DomainEvent, publishInTransaction } from './event-bus.ts';
 
 /**
  * Appends a domain event to the outbox. It takes a transaction on purpose: the event commits with
  * the state change it describes, or not at all. Within an HTTP request it also records the client's
- * address and the request id (for the audit log); background work has neither.
+ * address and the request id (for the audit log); background work has neither. Then runs the handlers
+ * subscribed to its type in the same transaction (`event-bus.ts`).
  */
 export async function appendEvent(trx: Trx, event: DomainEvent, at: string): Promise<void> {
   const origin = currentOrigin();
@@ -32,6 +25,7 @@ export async function appendEvent(trx: Trx, event: DomainEvent, at: string): Pro
       request_id: origin?.requestId ?? null,
     })
     .execute();
+  await publishInTransaction(trx, event, at);
 }
 
 export async function listEventsFor(db: Executor, aggregateType: string, aggregateId: number) {

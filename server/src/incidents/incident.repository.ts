@@ -5,6 +5,7 @@ import type { DB, Executor, IncidentTable, Trx } from '../db/database.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { foldText, searchTerms } from '../lib/text.ts';
 import { type Actor, visibleIncidents } from '../tenancy/scope.ts';
+import { OPEN_STATUSES } from './incident-lifecycle.ts';
 
 const COLUMNS = [
   'incidents.id', 'incidents.org_id', 'incidents.caller_id', 'incidents.title', 'incidents.description', 'incidents.channel',
@@ -16,10 +17,11 @@ const COLUMNS = [
   'incidents.sla_policy_id', 'incidents.tto_due_at', 'incidents.ttr_due_at', 'incidents.tto_warn_at', 'incidents.ttr_warn_at',
   'incidents.tto_met_at', 'incidents.tto_warned', 'incidents.tto_breached', 'incidents.ttr_warned', 'incidents.ttr_breached',
   'incidents.sla_paused_minutes', 'incidents.sla_paused_since', 'incidents.sla_next_check_at', 'incidents.ttr_due_sort',
-  'incidents.first_owned_at', 'incidents.pending_spans',
+  'incidents.first_owned_at', 'incidents.pending_spans', 'incidents.resolved_spans',
 ] as const;
 
-export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector'>;
+// `sla_stale` is read by the job that clears it only.
+export type IncidentRow = Omit<Selectable<IncidentTable>, 'search_vector' | 'sla_stale'>;
 type NewIncident = Omit<Insertable<IncidentTable>, 'search_vector'>;
 
 const SORTS: Record<IncidentSort, { column: 'created_at' | 'updated_at' | 'priority' | 'reported_at' | 'ttr_due_sort'; desc: boolean }> = {
@@ -229,11 +231,9 @@ export function slaOutcomes(db: Executor, actor: Actor, f: { from: string; to: s
     .execute();
 }
 
-const OPEN = ['new', 'assigned', 'in_progress', 'pending'] as const;
-
 /** Ids of the open incidents (of these organizations only, when given), in id order, for batch jobs to split into ranges. */
 export async function openIncidentIds(db: Executor, orgIds?: number[]): Promise<number[]> {
-  let q = db.selectFrom('incidents').select('id').where('status', 'in', OPEN);
+  let q = db.selectFrom('incidents').select('id').where('status', 'in', OPEN_STATUSES);
   if (orgIds) q = orgIds.length > 0 ? q.where('org_id', 'in', orgIds) : q.where(sql<boolean>`1 = 0`);
   const rows = await q.orderBy('id').execute();
   return rows.map((r) => r.id);
@@ -250,10 +250,23 @@ export function lockOpenIncidentsForSla(trx: Trx, from: number, to: number, orgI
     .select(SLA_FACTS)
     .where('incidents.id', '>=', from)
     .where('incidents.id', '<=', to)
-    .where('incidents.status', 'in', OPEN)
+    .where('incidents.status', 'in', OPEN_STATUSES)
     .orderBy('incidents.id');
   if (orgIds) q = orgIds.length > 0 ? q.where('incidents.org_id', 'in', orgIds) : q.where(sql<boolean>`1 = 0`);
   return (isPostgres(trx) ? q.forUpdate() : q).execute();
+}
+
+/**
+ * Incidents whose SLA state was computed before their SLA history existed (flagged by the migration that
+ * added it), oldest first, locked like a recompute's batch; on PostgreSQL those another worker holds are skipped.
+ */
+export function lockStaleSlaIncidents(trx: Trx, limit: number): Promise<SlaFacts[]> {
+  const q = trx.selectFrom('incidents').select(SLA_FACTS).where('sla_stale', '=', 1).orderBy('id').limit(limit);
+  return (isPostgres(trx) ? q.forUpdate().skipLocked() : q).execute();
+}
+
+export async function clearSlaStale(trx: Trx, ids: number[]): Promise<void> {
+  if (ids.length > 0) await trx.updateTable('incidents').set({ sla_stale: 0 }).where('id', 'in', ids).execute();
 }
 
 /** An incident's SLA state as stored: what a recompute writes. */
@@ -267,7 +280,7 @@ const SLA_COLUMN_TYPES = {
 } as const;
 
 const SLA_COLUMNS = Object.keys(SLA_COLUMN_TYPES) as (keyof SlaColumns)[];
-const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'reported_at', 'resolved_at', 'first_owned_at', 'pending_spans', ...SLA_COLUMNS] as const;
+const SLA_FACTS = ['id', 'org_id', 'service_id', 'priority', 'status', 'reported_at', 'resolved_at', 'first_owned_at', 'pending_spans', 'resolved_spans', ...SLA_COLUMNS] as const;
 const SQLITE_UPDATE_SLA = `update incidents set ${SLA_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`;
 
 /** An incident's SLA state and the facts it is computed from (a batch reads only these). */

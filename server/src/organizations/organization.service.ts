@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { CreateOrganizationBody, OrganizationListQuery, UpdateOrganizationBody } from '../../../contract/directory.ts';
 import type { Ctx } from '../context.ts';
+import type { InTransactionEvents } from '../events/event-bus.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { decodeCursor, toPage } from '../lib/cursor.ts';
 import { diff } from '../lib/diff.ts';
-import { recomputeOpenIncidents } from '../sla/sla-recompute.service.ts';
 import { type Actor, requireRole } from '../tenancy/scope.ts';
 import * as repo from './organization.repository.ts';
 
@@ -34,10 +34,14 @@ export async function createOrganization(ctx: Ctx, actor: Actor, input: z.infer<
   });
 }
 
-/** Edits an organization (admin). A change of its SLA setting or maturity reaches its open incidents at once. */
+/**
+ * Edits an organization (admin). Its `organization.updated` event carries the changes; modules whose state
+ * follows an organization's (the SLA of its open incidents, when SLAs are turned on or off) update it in this
+ * transaction through their subscription.
+ */
 export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateOrganizationBody>) {
   const now = ctx.clock.now().toISOString();
-  const { org, changes } = await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findOrganization(trx, actor, id);
     if (!before) throw AppError.notFound('Organization');
     requireRole(actor, 'admin');
@@ -60,13 +64,11 @@ export async function updateOrganization(ctx: Ctx, actor: Actor, id: number, inp
     const org = repo.toOrganization(row);
     const changes = diff(repo.toOrganization(before), org);
     if (changes.length > 0) {
-      await appendEvent(trx, { type: 'organization.updated', orgId: id, aggregateType: 'organization', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
+      const payload: InTransactionEvents['organization.updated'] = { changes };
+      await appendEvent(trx, { type: 'organization.updated', orgId: id, aggregateType: 'organization', aggregateId: id, actorId: actor.userId, payload }, now);
     }
-    return { org, changes };
+    return org;
   });
-  // After the commit: the recompute reads the organization as changed, in batches of its own.
-  if (changes.some((c) => c.field === 'slaEnabled' || c.field === 'maturityLevel')) await recomputeOpenIncidents(ctx, actor, { orgId: id });
-  return org;
 }
 
 export async function getOrganization(ctx: Ctx, actor: Actor, id: number) {

@@ -1,10 +1,10 @@
 import type { IncidentStatus, PendingReason } from '../../../contract/incidents.ts';
 import type { Trx } from '../db/database.ts';
 import { type IncidentRow, type SlaColumns, type SlaFacts, updateIncident } from '../incidents/incident.repository.ts';
+import { getOrganization } from '../organizations/organization.repository.ts';
 import { businessClockFor } from './business-clock.ts';
 import { candidatePolicies, toSlaPolicy } from './sla-policy.repository.ts';
 import { type BusinessClock, type Escalation, nextCheckAt, recordHistory, selectPolicy, slaApplies, type SlaHistory, slaState } from './sla-rules.ts';
-import { getOrganization } from '../organizations/organization.repository.ts';
 
 const NO_DUE = '9999-12-31T23:59:59.999Z';
 
@@ -17,28 +17,31 @@ const NO_DUE = '9999-12-31T23:59:59.999Z';
 export async function refreshIncidentSla(trx: Trx, row: IncidentRow, now: Date, happened: { answeredByStaff?: boolean } = {}): Promise<IncidentRow> {
   const before = historyOf(row);
   const after = recordHistory(before, { status: row.status as IncidentStatus, pendingReason: row.pending_reason as PendingReason | null, agentId: row.agent_id }, now, happened.answeredByStaff ?? false);
-  const facts = after === before ? null : { first_owned_at: iso(after.firstOwnedAt), pending_spans: JSON.stringify(after.pending) };
-  const values = await slaColumnsFor({ ...row, ...facts }, now, new SlaLookups(trx));
+  const facts = after === before
+    ? null
+    : { first_owned_at: iso(after.firstOwnedAt), pending_spans: JSON.stringify(after.pending), resolved_spans: JSON.stringify(after.resolved) };
+  const values = await slaColumnsFor({ ...row, ...facts }, now, new SlaLookups(trx), after);
   return facts || values ? updateIncident(trx, row.id, { ...facts, ...values }) : row;
 }
 
 /**
- * The SLA columns an incident should have now, computed from its history, or null when they are already
- * right; reads through `lookups` so that a batch (a recompute) reads each organization, policy set and
- * calendar once.
+ * The SLA columns an incident should have now, computed from its history (`history`, when the caller has it
+ * parsed already), or null when they are already right; reads through `lookups` so that a batch (a recompute)
+ * reads each organization, policy set and calendar once.
  */
-export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookups): Promise<SlaColumns | null> {
+export async function slaColumnsFor(row: SlaFacts, now: Date, lookups: SlaLookups, history?: SlaHistory): Promise<SlaColumns | null> {
   const org = await lookups.organization(row.org_id);
   if (!org) return null;
   const applies = slaApplies({ maturityLevel: org.maturity_level, slaEnabled: org.sla_enabled === null ? null : org.sla_enabled === 1 });
   const policy = applies ? selectPolicy(await lookups.policies(row.org_id), { orgId: row.org_id, serviceId: row.service_id }) : null;
-  if (!policy && row.sla_policy_id === null) return null;
+  const flags = currentFlags(row);
+  if (!policy && row.sla_policy_id === null && !Object.values(flags).some(Boolean)) return null;
 
   const clock = policy ? await lookups.clock(policy.calendarId) : null;
   const facts = {
-    priority: row.priority, reportedAt: new Date(row.reported_at), resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null, ...historyOf(row),
+    priority: row.priority, reportedAt: new Date(row.reported_at), resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null, ...(history ?? historyOf(row)),
   };
-  const state = slaState(policy, clock, facts, currentFlags(row), now);
+  const state = slaState(policy, clock, facts, flags, now);
   const open = row.status !== 'resolved' && row.status !== 'closed';
   const next = nextCheckAt(state, facts.resolvedAt);
   const values: SlaColumns = {
@@ -95,14 +98,18 @@ export function currentFlags(row: Pick<IncidentRow, 'tto_warned' | 'tto_breached
   return { tto_warning: row.tto_warned === 1, tto_breached: row.tto_breached === 1, ttr_warning: row.ttr_warned === 1, ttr_breached: row.ttr_breached === 1 };
 }
 
-/** The SLA history stored on an incident (`pending_spans` is JSON). */
-export function historyOf(row: Pick<SlaFacts, 'first_owned_at' | 'pending_spans'>): SlaHistory {
-  // Most incidents were never pending: no parsing for them (a recompute reads thousands).
-  const pending = row.pending_spans === '[]' ? [] : (JSON.parse(row.pending_spans) as { reason: PendingReason; from: string; to: string | null }[]);
+/** The SLA history stored on an incident (`pending_spans` and `resolved_spans` are JSON). */
+function historyOf(row: Pick<SlaFacts, 'first_owned_at' | 'pending_spans' | 'resolved_spans'>): SlaHistory {
   return {
     firstOwnedAt: row.first_owned_at ? new Date(row.first_owned_at) : null,
-    pending: pending.map((s) => ({ reason: s.reason, from: new Date(s.from), to: s.to ? new Date(s.to) : null })),
+    pending: spansOf<{ reason: PendingReason }>(row.pending_spans).map((s) => ({ reason: s.reason, from: new Date(s.from), to: s.to ? new Date(s.to) : null })),
+    resolved: spansOf(row.resolved_spans).map((s) => ({ from: new Date(s.from), to: s.to ? new Date(s.to) : null })),
   };
+}
+
+function spansOf<Extra = object>(json: string): (Extra & { from: string; to: string | null })[] {
+  // Most incidents were never pending nor reopened: no parsing for them (a recompute reads thousands).
+  return json === '[]' ? [] : JSON.parse(json);
 }
 
 function iso(d: Date | null): string | null {

@@ -26,7 +26,7 @@ const policy: PolicyRules = {
 const T0 = new Date('2026-03-02T09:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const facts = (over: Partial<IncidentFacts> = {}): IncidentFacts => ({
-  priority: 1, reportedAt: T0, resolvedAt: null, firstOwnedAt: null, pending: [], ...over,
+  priority: 1, reportedAt: T0, resolvedAt: null, firstOwnedAt: null, pending: [], resolved: [], ...over,
 });
 const noFlags = { tto_warning: false, tto_breached: false, ttr_warning: false, ttr_breached: false };
 
@@ -107,7 +107,7 @@ describe('escalations', () => {
 });
 
 describe('SLA history', () => {
-  const none: SlaHistory = { firstOwnedAt: null, pending: [] };
+  const none: SlaHistory = { firstOwnedAt: null, pending: [], resolved: [] };
   const incident = (status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed', agentId: number | null = null, pendingReason: 'customer' | 'vendor' | null = null) => ({ status, agentId, pendingReason });
 
   it.each([
@@ -140,6 +140,17 @@ describe('SLA history', () => {
       { reason: 'vendor', from: at(50), to: at(90) },
     ]);
   });
+
+  it('opens a stay in resolved at the resolution, continued by closing, ended by a reopening', () => {
+    let h = recordHistory(none, incident('resolved', 7), at(10), false);
+    expect(h.resolved).toEqual([{ from: at(10), to: null }]);
+    expect(recordHistory(h, incident('resolved', 7), at(12), false)).toBe(h); // a field change while resolved
+    h = recordHistory(h, incident('in_progress', 7), at(4330), false); // reopened three days later
+    h = recordHistory(h, incident('resolved', 7), at(4400), false);
+    h = recordHistory(h, incident('closed', 7), at(9000), false);
+    expect(h.resolved).toEqual([{ from: at(10), to: at(4330) }, { from: at(4400), to: null }]);
+    expect(h.pending).toEqual([]);
+  });
 });
 
 describe('SLA state from the history', () => {
@@ -154,7 +165,7 @@ describe('SLA state from the history', () => {
     [['vendor', 'change', 'other'], 60, null],
     [[], 0, null],
   ] as const)('pausing on %j counts %i minutes of the ended stays, paused since %s', (pauseWhen, minutes, since) => {
-    expect(pausedTime({ pauseWhen: [...pauseWhen] }, spans, allDay)).toEqual({ minutes, since });
+    expect(pausedTime({ pauseWhen: [...pauseWhen] }, { pending: spans, resolved: [] }, allDay)).toEqual({ minutes, since });
   });
 
   it('counts pauses in business minutes, stay by stay', () => {
@@ -162,7 +173,8 @@ describe('SLA state from the history', () => {
     const office = new CompiledCalendar({ timezone: 'UTC', hours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })), holidays: [] });
     const clock: BusinessClock = { deadline: (s, m) => office.deadline(s, m), minutesBetween: (f, t) => office.businessMinutes(f, t) };
     const weekend: PendingSpan = { reason: 'customer', from: new Date('2026-03-06T16:00:00Z'), to: new Date('2026-03-09T10:00:00Z') };
-    expect(pausedTime(policy, [weekend], clock)).toEqual({ minutes: 120, since: null });
+    expect(pausedTime(policy, { pending: [weekend], resolved: [] }, clock)).toEqual({ minutes: 120, since: null });
+    expect(pausedTime({ pauseWhen: [] }, { pending: [], resolved: [weekend] }, clock)).toEqual({ minutes: 120, since: null });
   });
 
   it('gives the same state whichever pauseWhen applied while the history was written', () => {
@@ -184,12 +196,27 @@ describe('SLA state from the history', () => {
   it('suspends TTR while still paused and stops it at resolution; a reopened incident runs again', () => {
     const pending = facts({ firstOwnedAt: at(5), pending: [span('customer', 30, null)] });
     expect(slaState(policy, allDay, pending, noFlags, at(100))).toMatchObject({ pausedMinutes: 0, pausedSince: at(30), ttrDueAt: null });
-    const resolved = facts({ firstOwnedAt: at(5), pending: [span('customer', 30, 90)], resolvedAt: at(200) });
+    const resolved = facts({ firstOwnedAt: at(5), pending: [span('customer', 30, 90)], resolvedAt: at(200), resolved: [{ from: at(200), to: null }] });
     const state = slaState(policy, allDay, resolved, noFlags, at(1000));
-    expect(state).toMatchObject({ pausedMinutes: 60, ttrDueAt: at(300) });
+    expect(state).toMatchObject({ pausedMinutes: 60, pausedSince: null, ttrDueAt: at(300) });
     expect(dueEscalations(state, at(200), at(1000))).toEqual([]);
-    const reopened = slaState(policy, allDay, { ...resolved, resolvedAt: null }, noFlags, at(1000));
-    expect(dueEscalations(reopened, null, at(1000))).toEqual(['ttr_warning', 'ttr_breached']);
+    // Reopened at 1000: the 800 minutes it sat resolved do not count, 40 minutes of TTR are left.
+    const reopened = slaState(policy, allDay, { ...resolved, resolvedAt: null, resolved: [{ from: at(200), to: at(1000) }] }, noFlags, at(1000));
+    expect(reopened).toMatchObject({ pausedMinutes: 860, ttrWarnAt: at(180 + 860), ttrDueAt: at(240 + 860) });
+    expect(dueEscalations(reopened, null, at(1000))).toEqual([]);
+    expect(dueEscalations(reopened, null, at(1100))).toEqual(['ttr_warning', 'ttr_breached']);
+  });
+
+  it('counts a stay in resolved as paused whatever the policy pauses on, and keeps a breach crossed before it', () => {
+    // TTR 240 (priority 1) around the clock, resolved after 10 minutes, reopened three days later.
+    const reopened = facts({ firstOwnedAt: at(5), resolved: [{ from: at(10), to: at(10 + 3 * 1440) }] });
+    const state = slaState({ ...policy, pauseWhen: [] }, allDay, reopened, noFlags, at(10 + 3 * 1440));
+    expect(state).toMatchObject({ pausedMinutes: 3 * 1440, pausedSince: null, ttrDueAt: at(240 + 3 * 1440) });
+    expect(dueEscalations(state, null, at(10 + 3 * 1440))).toEqual([]);
+    // Breached at 240, resolved at 300, reopened at 1000: the breach happened before the resolution.
+    const late = facts({ firstOwnedAt: at(5), resolved: [{ from: at(300), to: at(1000) }] });
+    const breached = { ...noFlags, ttr_warning: true, ttr_breached: true };
+    expect(slaState(policy, allDay, late, breached, at(1000)).flags).toEqual(breached);
   });
 
   it('keeps recorded escalations, unless their deadline now falls after the clock stopped or after now', () => {
@@ -204,10 +231,10 @@ describe('SLA state from the history', () => {
     expect(slaState(policy, allDay, facts({ firstOwnedAt: at(20), pending: [span('customer', 100, null)] }), breached, at(300)).flags).toEqual({ ...breached, ttr_breached: false, ttr_warning: false });
   });
 
-  it('has an empty state when no policy applies, keeping what was recorded', () => {
+  it('has an empty state when no policy applies, with no flag left raised (the timeline keeps the escalations)', () => {
     const recorded = { ...noFlags, tto_breached: true };
     expect(slaState(null, null, facts({ firstOwnedAt: at(5), pending: spans }), recorded, at(300))).toEqual({
-      slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags: recorded,
+      slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags: noFlags,
     });
   });
 });

@@ -41,12 +41,20 @@ export interface SlaHistory {
   firstOwnedAt: Date | null;
   /** Every stay in `pending`, oldest first; the last one has no end while the incident is still pending. */
   pending: PendingSpan[];
+  /**
+   * Every stay in `resolved` (then `closed`), oldest first; the last one has no end while the incident is
+   * resolved or closed. A stay ended by a reopening never counts against TTR.
+   */
+  resolved: Span[];
 }
 
-export interface PendingSpan {
-  reason: PendingReason;
+export interface Span {
   from: Date;
   to: Date | null;
+}
+
+export interface PendingSpan extends Span {
+  reason: PendingReason;
 }
 
 /** The facts an SLA state is computed from. */
@@ -83,8 +91,9 @@ export function selectPolicy<P extends Pick<PolicyRules, 'orgId' | 'serviceId'>>
 /**
  * The history after a change made at `at`: the first ownership is kept once known, else it is `at` when the
  * incident now has an agent, is resolved, or the service desk has just answered publicly; a stay in
- * `pending` opens or closes with the status. Returns `history` itself when nothing changed.
- * @example recordHistory({ firstOwnedAt: null, pending: [] }, { status: 'pending', pendingReason: 'customer', agentId: 4 }, at, false)
+ * `pending` or `resolved` opens or closes with the status (`closed` continues the stay in `resolved`).
+ * Returns `history` itself when nothing changed.
+ * @example recordHistory({ firstOwnedAt: null, pending: [], resolved: [] }, { status: 'pending', pendingReason: 'customer', agentId: 4 }, at, false)
  */
 export function recordHistory(
   history: SlaHistory,
@@ -92,30 +101,41 @@ export function recordHistory(
   at: Date,
   answeredByStaff: boolean,
 ): SlaHistory {
-  const owned = incident.agentId !== null || answeredByStaff || incident.status === 'resolved' || incident.status === 'closed';
+  const done = incident.status === 'resolved' || incident.status === 'closed';
+  const owned = incident.agentId !== null || answeredByStaff || done;
   const firstOwnedAt = history.firstOwnedAt ?? (owned ? at : null);
+
   let pending = history.pending;
-  const last = pending.at(-1);
-  const open = last && last.to === null ? last : null;
+  const lastPending = openSpan(pending);
   const reason = incident.status === 'pending' ? incident.pendingReason : null;
-  if (open && open.reason !== reason) pending = [...pending.slice(0, -1), { ...open, to: at }];
-  if (reason && open?.reason !== reason) pending = [...pending, { reason, from: at, to: null }];
-  return firstOwnedAt === history.firstOwnedAt && pending === history.pending ? history : { firstOwnedAt, pending };
+  if (lastPending && lastPending.reason !== reason) pending = [...pending.slice(0, -1), { ...lastPending, to: at }];
+  if (reason && lastPending?.reason !== reason) pending = [...pending, { reason, from: at, to: null }];
+
+  let resolved = history.resolved;
+  const lastResolved = openSpan(resolved);
+  if (lastResolved && !done) resolved = [...resolved.slice(0, -1), { ...lastResolved, to: at }];
+  if (!lastResolved && done) resolved = [...resolved, { from: at, to: null }];
+
+  const same = firstOwnedAt === history.firstOwnedAt && pending === history.pending && resolved === history.resolved;
+  return same ? history : { firstOwnedAt, pending, resolved };
 }
 
 /**
- * Time paused under a policy: business minutes of the ended stays in `pending` for a reason the policy pauses
- * on (each rounded to the minute), and the start of the current stay if it pauses. Counted from the history,
- * so a policy created or changed later pauses exactly as if it had always applied.
+ * Time not counted against TTR under a policy: business minutes of the ended stays in `pending` for a reason
+ * the policy pauses on and of the ended stays in `resolved` (a reopened incident was not being worked on
+ * while it sat resolved), each rounded to the minute; and the start of the current stay in `pending` if it
+ * pauses (while resolved, TTR is stopped by the resolution itself). Counted from the history, so a policy
+ * created or changed later pauses exactly as if it had always applied.
  */
-export function pausedTime(policy: Pick<PolicyRules, 'pauseWhen'>, pending: readonly PendingSpan[], clock: BusinessClock): { minutes: number; since: Date | null } {
+export function pausedTime(policy: Pick<PolicyRules, 'pauseWhen'>, history: Pick<SlaHistory, 'pending' | 'resolved'>, clock: BusinessClock): { minutes: number; since: Date | null } {
   let minutes = 0;
   let since: Date | null = null;
-  for (const span of pending) {
+  for (const span of history.pending) {
     if (!policy.pauseWhen.includes(span.reason)) continue;
     if (span.to === null) since = span.from;
     else minutes += Math.round(clock.minutesBetween(span.from, span.to));
   }
+  for (const span of history.resolved) if (span.to !== null) minutes += Math.round(clock.minutesBetween(span.from, span.to));
   return { minutes, since };
 }
 
@@ -143,18 +163,20 @@ export function computeDeadlines(
 }
 
 /**
- * The SLA state an incident's history gives under a policy (null: no SLA applies), whatever the order in
- * which policies, calendars and the incident were created: TTO met at the first ownership, pauses from the
- * stays in `pending`; while paused the TTR clock has no deadline. Escalations already recorded stay
- * recorded, unless their deadline now falls after the instant its clock stopped (owned; resolved or paused)
- * or after `now`: then that crossing has not happened (yet).
+ * The SLA state an incident's history gives under a policy (null: no SLA applies, and no flag is raised: the
+ * timeline keeps the escalations recorded while one applied), whatever the order in which policies,
+ * calendars and the incident were created: TTO met at the first ownership, pauses from the stays in
+ * `pending` and earlier stays in `resolved`; while paused the TTR clock has no deadline. Escalations already
+ * recorded stay recorded, unless their deadline now falls after the instant its clock stopped (owned;
+ * resolved or paused) or after `now`: then that crossing has not happened (yet).
  */
 export function slaState(policy: PolicyRules | null, clock: BusinessClock | null, facts: IncidentFacts, recorded: Record<Escalation, boolean>, now: Date): SlaState {
-  const flags = { ...recorded };
   if (!policy || !clock) {
+    const flags = { tto_warning: false, tto_breached: false, ttr_warning: false, ttr_breached: false };
     return { slaPolicyId: null, ttoDueAt: null, ttrDueAt: null, ttoWarnAt: null, ttrWarnAt: null, ttoMetAt: null, pausedMinutes: 0, pausedSince: null, flags };
   }
-  const paused = pausedTime(policy, facts.pending, clock);
+  const flags = { ...recorded };
+  const paused = pausedTime(policy, facts, clock);
   const deadlines = computeDeadlines(policy, facts, paused.minutes, clock);
   const ttoStop = facts.firstOwnedAt ?? now;
   const ttrStop = paused.since ?? facts.resolvedAt ?? now;
@@ -197,4 +219,9 @@ export function nextCheckAt(state: SlaState, resolvedAt: Date | null): Date | nu
     next = next === null ? at.getTime() : Math.min(next, at.getTime());
   }
   return next === null ? null : new Date(next);
+}
+
+function openSpan<S extends Span>(spans: readonly S[]): S | null {
+  const last = spans.at(-1);
+  return last && last.to === null ? last : null;
 }

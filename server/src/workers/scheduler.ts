@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { purgeExpiredSessions } from '../auth/session.service.ts';
 import { autoCloseResolved } from '../incidents/incident-auto-close.service.ts';
 import { processDueEscalations } from '../sla/sla-escalation.service.ts';
+import { recomputeStaleIncidents } from '../sla/sla-recompute.service.ts';
 
 interface Job {
   name: string;
@@ -15,6 +16,8 @@ export const JOBS: Job[] = [
   // Escalations are written within 10 s of their instant (the issue asks for 30 s).
   { name: 'SLA escalations', everyMs: 10_000, run: processDueEscalations },
   { name: 'auto-close resolved incidents', everyMs: 60_000, run: autoCloseResolved },
+  // After an upgrade, open incidents' SLA state from their history (nothing to do afterwards: one indexed look).
+  { name: 'SLA state after upgrade', everyMs: 60_000, run: recomputeStaleIncidents },
   { name: 'expired sessions', everyMs: 3_600_000, run: purgeExpiredSessions },
 ];
 
