@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SecuritySettings } from '../../../contract/settings.ts';
 import type { Ctx } from '../context.ts';
-import { actorOf } from '../http/authenticate.ts';
+import { actorOf, currentSessionOf } from '../http/authenticate.ts';
 import * as settings from './settings.service.ts';
 
 const tags = ['settings'];
@@ -15,11 +15,12 @@ export function settingsRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     app.put('/settings/security', {
       schema: {
         tags,
-        summary: 'Change provider-wide sign-in security (admins). With `requireTwoFactorForStaff`, staff without two-factor sign-in set it up at their next password sign-in',
+        summary:
+          'Change provider-wide sign-in security (admins). Turning `requireTwoFactorForStaff` on ends the sessions that staff without two-factor sign-in opened with a password alone (not the one making this change; single sign-on sessions stay): they set it up at their next password sign-in. The `settings.updated` event records how many sessions ended',
         body: SecuritySettings,
         response: { 200: SecuritySettings },
       },
-      handler: async (request) => settings.updateSecuritySettings(ctx, actorOf(request), request.body),
+      handler: async (request) => settings.updateSecuritySettings(ctx, actorOf(request), request.body, currentSessionOf(request)),
     });
   };
 }
