@@ -10,7 +10,7 @@ import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
-import { settingsRoutes } from './settings/settings.routes.ts';
+import { securitySettingsRoutes } from './auth/security-settings.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
 import { registerAuthentication } from './http/authenticate.ts';
@@ -48,8 +48,12 @@ export interface AppDeps {
   attachmentMaxBytes?: number;
   /** `VIGIE_SECRET_KEY`; absent, the key is read from (or generated into) the data folder. */
   secretKey?: string;
-  /** Believe X-Forwarded-For (only behind a load balancer that sets it); off by default. */
-  trustProxy?: boolean;
+  /**
+   * Which proxies in front to believe about X-Forwarded-For/-Proto/-Host (`VIGIE_TRUST_PROXY`): none (false, the
+   * default), how many (`true` is one: the load balancer), or which addresses/CIDRs. Never every hop, or the
+   * client would choose its own address.
+   */
+  trustProxy?: boolean | number | string[];
   /** Run the background jobs (nodes with role `worker` or `all`); off unless asked. */
   runWorkers?: boolean;
   /** Serve web/dist (default true; the API tests turn it off). */
@@ -79,15 +83,32 @@ export function buildCtx(deps: AppDeps): Ctx {
   };
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Fastify's `trustProxy` for a number of hops or a list of proxies. A number is given as a function: Fastify
+ * takes a bare number for "trust nobody" (it cannot check the peer), and `true` would trust every hop.
+ */
+function trustedProxies(trust: AppDeps['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === undefined || trust === false || trust === 0) return false;
+  if (Array.isArray(trust)) return trust;
+  const hops = trust === true ? 1 : trust;
+  return (_address, hop) => hop < hops;
+}
+
 /** Builds the HTTP application without listening; tests call `app.inject()`. */
 export async function buildApp(deps: AppDeps) {
   const ctx = buildCtx(deps);
   const app = Fastify({
     loggerInstance: typeof deps.logger === 'object' ? deps.logger : undefined,
     logger: typeof deps.logger === 'boolean' ? deps.logger : undefined,
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 100 ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      // It lands in logs and in the audit log: only a plain id is taken, never text of the client's making.
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: deps.trustProxy ?? false,
+    trustProxy: trustedProxies(deps.trustProxy),
     return503OnClosing: true,
     // Each request's logger records the request through requestForLog (no query string of the SSO routes).
     childLoggerFactory: (logger, bindings, opts) => logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestForLog } }),
@@ -150,7 +171,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(ssoRoutes(ctx, { publicUrl: deps.publicUrl }));
       await api.register(auditRoutes(ctx));
       await api.register(twoFactorRoutes(ctx));
-      await api.register(settingsRoutes(ctx));
+      await api.register(securitySettingsRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.ts';
+import { type AppDeps, buildApp } from '../src/app.ts';
 import { ensureFirstAdmin } from '../src/bootstrap.ts';
 import { createDatabase, type Database } from '../src/db/create-db.ts';
 import type { Dialect } from '../src/db/database.ts';
@@ -61,7 +61,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<{ url: strin
   };
 }
 
-export async function startTestApp(dialect: Dialect, opts: { clock?: Clock; attachmentMaxBytes?: number; trustProxy?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: Dialect, opts: { clock?: Clock; attachmentMaxBytes?: number; trustProxy?: AppDeps['trustProxy'] } = {}): Promise<TestApp> {
   const target = await createTestDatabase(dialect);
   const database = createDatabase(target.url, { poolSize: 5 });
   await migrateToLatest(database.db);
@@ -91,13 +91,17 @@ export interface Reply<T = any> {
   headers: Record<string, unknown>;
 }
 
-/** A small HTTP client over `inject()`, authenticated by an API token. */
-export function client(app: FastifyInstance, token?: string) {
+/**
+ * A small HTTP client over `inject()`, authenticated by an API token, or by a session cookie with `{ session }`
+ * (account security answers only to a session).
+ */
+export function client(app: FastifyInstance, credential?: string | { session: string }) {
   const call = async <T = any>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<Reply<T>> => {
     const res = await app.inject({
       method,
       url,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: typeof credential === 'string' ? { authorization: `Bearer ${credential}` } : {},
+      ...(typeof credential === 'object' && { cookies: { vigie_session: credential.session } }),
       ...(payload !== undefined ? { payload: payload as object } : {}),
     });
     return { status: res.statusCode, body: (res.body ? res.json() : undefined) as T, headers: res.headers };
@@ -106,7 +110,15 @@ export function client(app: FastifyInstance, token?: string) {
     get: <T = any>(url: string) => call<T>('GET', url),
     post: <T = any>(url: string, body?: unknown) => call<T>('POST', url, body ?? {}),
     patch: <T = any>(url: string, body: unknown) => call<T>('PATCH', url, body),
-    delete: <T = any>(url: string) => call<T>('DELETE', url),
+    delete: <T = any>(url: string, body?: unknown) => call<T>('DELETE', url, body),
   };
+}
+
+/** Signs in with a password (a user without a second factor): a client of that session, and the cookie's value. */
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<{ session: string; as: Client }> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
+  const session = res.cookies.find((c) => c.name === 'vigie_session')!.value;
+  return { session, as: client(app, { session }) };
 }
 export type Client = ReturnType<typeof client>;

@@ -59,6 +59,26 @@ export async function deleteSessionsOfUser(db: Executor, userId: number, keep?: 
   return Number(r.numDeletedRows);
 }
 
+/**
+ * Ends the sessions opened with a password alone by staff (every role but requester) who have no two-factor
+ * sign-in on, all but `keep`; answers how many ended.
+ */
+export async function deletePasswordOnlySessionsOfStaff(db: Executor, keep: string | undefined) {
+  let q = db
+    .deleteFrom('sessions')
+    .where('method', '=', 'password')
+    .where('user_id', 'in', (eb) =>
+      eb
+        .selectFrom('users')
+        .select('users.id')
+        .where('users.role', '!=', 'requester')
+        .where('users.id', 'not in', eb.selectFrom('user_totp').select('user_totp.user_id').where('user_totp.enabled_at', 'is not', null)),
+    );
+  if (keep !== undefined) q = q.where('id', '!=', keep);
+  const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function deleteExpiredSessions(db: Executor, now: string) {
   const r = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(r.numDeletedRows);
@@ -72,8 +92,15 @@ export async function countFailedLogins(db: Executor, since: string, by: { email
   return Number(row.n);
 }
 
-export async function recordFailedLogin(db: Executor, email: string, ip: string, at: string) {
-  await db.insertInto('login_attempts').values({ email, ip, at }).execute();
+/** Records a password attempt as failed until proven otherwise; answers its id. */
+export async function recordLoginAttempt(db: Executor, email: string, ip: string, at: string) {
+  const row = await db.insertInto('login_attempts').values({ email, ip, at }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Forgets one attempt (one refused before its password was checked). */
+export async function deleteLoginAttempt(db: Executor, id: number) {
+  await db.deleteFrom('login_attempts').where('id', '=', id).execute();
 }
 
 export async function clearFailedLogins(db: Executor, email: string, before: string) {

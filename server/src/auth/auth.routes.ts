@@ -55,7 +55,8 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
 
     app.post('/api-tokens', {
-      schema: { tags: ['auth'], summary: 'Create an API token (shown once), optionally read-only and expiring', body: CreateApiTokenBody, response: { 201: CreatedApiToken } },
+      config: { sessionOnly: true },
+      schema: { tags: ['auth'], summary: `Create an API token (shown once), optionally read-only and expiring. ${SESSION_ONLY}`, body: CreateApiTokenBody, response: { 201: CreatedApiToken } },
       handler: async (request, reply) => reply.code(201).send(await auth.createApiToken(ctx, actorOf(request), request.body)),
     });
 
@@ -78,7 +79,8 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
 
     app.delete('/me/sessions/:id', {
-      schema: { tags: ['auth'], summary: 'Sign out one of your sessions', params: SessionParams, response: { 204: z.null() } },
+      config: { sessionOnly: true },
+      schema: { tags: ['auth'], summary: `Sign out one of your sessions. ${SESSION_ONLY}`, params: SessionParams, response: { 204: z.null() } },
       handler: async (request, reply) => {
         await sessions.revokeSession(ctx, actorOf(request), request.params.id);
         return reply.code(204).send(null);
@@ -86,14 +88,16 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
 
     app.post('/me/sessions/revoke-others', {
-      schema: { tags: ['auth'], summary: 'Sign out everywhere else: every session but this one', response: { 200: SessionsEnded } },
+      config: { sessionOnly: true },
+      schema: { tags: ['auth'], summary: `Sign out everywhere else: every session but this one, and any sign-in awaiting its second step. ${SESSION_ONLY}`, response: { 200: SessionsEnded } },
       handler: async (request) => sessions.revokeOtherSessions(ctx, actorOf(request), currentSessionOf(request)),
     });
 
     app.post('/me/password', {
+      config: { sessionOnly: true },
       schema: {
         tags: ['auth'],
-        summary: 'Change your password (the current one is required); your other sessions end, API tokens stay',
+        summary: `Change your password (the current one is required); your other sessions end, API tokens stay. A wrong current password counts as a failed sign-in of your account: after 5 in 15 minutes both this and signing in answer 429 until the window passes. ${SESSION_ONLY}`,
         body: ChangePasswordBody,
         response: { 200: ChangedPassword },
       },
@@ -101,6 +105,9 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
     });
   };
 }
+
+/** Said of every route that only a session may call (`config.sessionOnly`). */
+export const SESSION_ONLY = 'With the session cookie only: an API token gets 403 `auth.session_required`.';
 
 export function toMe(u: ReturnType<typeof toUser>, teamIds: number[]) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, orgScope: u.orgScope, personId: u.personId, locale: u.locale, teamIds, portalScope: u.portalScope };

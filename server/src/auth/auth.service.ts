@@ -19,14 +19,11 @@ const MAX_FAILURES_PER_ADDRESS = 30;
  */
 export async function login(ctx: Ctx, input: { email: string; password: string; ip: string; userAgent?: string }) {
   const email = input.email.trim().toLowerCase();
-  const since = await checkPasswordAttempts(ctx, email, input.ip);
+  const attempt = await beginPasswordAttempt(ctx, email, input.ip);
   const user = await findUserByEmail(ctx.db, email);
   const ok = await verifyPassword(user?.active === 1 ? user.password_hash : null, input.password);
-  if (!user || !ok) {
-    await repo.recordFailedLogin(ctx.db, email, input.ip, ctx.clock.now().toISOString());
-    throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
-  }
-  await repo.clearFailedLogins(ctx.db, email, since);
+  if (!user || !ok) throw new AppError('auth.invalid_credentials', 401, 'Wrong e-mail or password.');
+  await attempt.succeeded();
   // Two-factor sign-in: no session yet, a challenge for the second step instead.
   const due = await secondFactorDue(ctx, user);
   if (due) return { user, twoFactor: { purpose: due, challenge: await openChallenge(ctx, user.id, due) } };
@@ -34,18 +31,24 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
 }
 
 /**
- * Refuses (429) when the account or the address has failed too often lately; answers the start of the
- * window. Sign-in and password changes share the count, so neither is a way around the other.
+ * Opens a guess of an account's password: refused (429) when the account or the address has failed too often
+ * lately. The attempt is recorded as failed before the password is checked, and counted with the others, so that
+ * guesses sent in parallel see each other; `succeeded()` forgets the account's failures once the password is
+ * right. Sign-in and password changes share the count, so neither is a way around the other.
  */
-export async function checkPasswordAttempts(ctx: Ctx, email: string, ip: string): Promise<string> {
-  const since = new Date(ctx.clock.now().getTime() - WINDOW_MINUTES * 60_000).toISOString();
+export async function beginPasswordAttempt(ctx: Ctx, email: string, ip: string): Promise<{ succeeded(): Promise<void> }> {
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - WINDOW_MINUTES * 60_000).toISOString();
+  const id = await repo.recordLoginAttempt(ctx.db, email, ip, now.toISOString());
   const [byAccount, byAddress] = await Promise.all([repo.countFailedLogins(ctx.db, since, { email }), repo.countFailedLogins(ctx.db, since, { ip })]);
-  if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
+  if (byAccount > MAX_FAILURES_PER_ACCOUNT || byAddress > MAX_FAILURES_PER_ADDRESS) {
+    // Refused without checking anything: not a failure of its own, or the wait would never end.
+    await repo.deleteLoginAttempt(ctx.db, id);
     throw new AppError('auth.rate_limited', 429, `Too many failed sign-in attempts; try again in ${WINDOW_MINUTES} minutes.`, undefined, {
       'retry-after': String(WINDOW_MINUTES * 60),
     });
   }
-  return since;
+  return { succeeded: () => repo.clearFailedLogins(ctx.db, email, since) };
 }
 
 /** Where a session comes from, shown to its user in their list of sessions. */

@@ -9,7 +9,8 @@ import { hashPassword, verifyPassword } from '../lib/passwords.ts';
 import type { Actor } from '../tenancy/scope.ts';
 import { findUserById, updateUser } from '../users/user.repository.ts';
 import * as repo from './auth.repository.ts';
-import { checkPasswordAttempts } from './auth.service.ts';
+import { deleteChallengesOf } from './two-factor.repository.ts';
+import { beginPasswordAttempt } from './auth.service.ts';
 
 /** Background job: forgets sessions past their expiry (they already sign nobody in); returns how many. */
 export function purgeExpiredSessions(ctx: Ctx): Promise<number> {
@@ -46,7 +47,7 @@ export async function revokeSession(ctx: Ctx, actor: Actor, publicId: string) {
 export async function revokeOtherSessions(ctx: Ctx, actor: Actor, currentSession: string | undefined) {
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
-    const count = await repo.deleteSessionsOfUser(trx, actor.userId, currentSession);
+    const count = await endSessionsAndSignIns(trx, actor.userId, currentSession);
     await sessionsEndedEvent(trx, { userId: actor.userId, actorId: actor.userId, count, reason: 'others_revoked' }, now);
     return { sessionsEnded: count };
   });
@@ -57,7 +58,7 @@ export async function revokeOtherSessions(ctx: Ctx, actor: Actor, currentSession
  * deactivation), and records it when there were any.
  */
 export async function endSessions(trx: Trx, e: { userId: number; actorId: number; reason: SessionsEndedReason; keep?: string }, now: string) {
-  const count = await repo.deleteSessionsOfUser(trx, e.userId, e.keep);
+  const count = await endSessionsAndSignIns(trx, e.userId, e.keep);
   if (count > 0) await sessionsEndedEvent(trx, { ...e, count }, now);
   return count;
 }
@@ -69,11 +70,11 @@ export async function endSessions(trx: Trx, e: { userId: number; actorId: number
 export async function changeOwnPassword(ctx: Ctx, actor: Actor, currentSession: string | undefined, input: z.infer<typeof ChangePasswordBody>, ip: string) {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw new AppError('auth.unauthenticated', 401, 'Sign in first.');
-  const since = await checkPasswordAttempts(ctx, user.email, ip);
+  const attempt = await beginPasswordAttempt(ctx, user.email, ip);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await repo.recordFailedLogin(ctx.db, user.email, ip, ctx.clock.now().toISOString());
     throw new AppError('auth.wrong_password', 403, 'The current password is wrong.', [{ path: 'currentPassword', message: 'Wrong password' }]);
   }
+  await attempt.succeeded();
   const rule = NEW_PASSWORD.safeParse(input.newPassword);
   if (!rule.success) throw AppError.validation(rule.error.issues.map((i) => ({ path: 'newPassword', message: i.message })));
   const passwordHash = await hashPassword(input.newPassword);
@@ -82,7 +83,6 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, currentSession: 
     await updateUser(trx, user.id, { password_hash: passwordHash, updated_at: now });
     return passwordChanged(trx, { userId: user.id, actorId: actor.userId, keep: currentSession }, now);
   });
-  await repo.clearFailedLogins(ctx.db, user.email, since);
   return { otherSessionsEnded: ended };
 }
 
@@ -91,7 +91,7 @@ export async function changeOwnPassword(ctx: Ctx, actor: Actor, currentSession: 
  * admin's reset) and records the change, without any secret. Answers how many sessions ended.
  */
 export async function passwordChanged(trx: Trx, e: { userId: number; actorId: number; keep?: string }, now: string) {
-  const count = await repo.deleteSessionsOfUser(trx, e.userId, e.keep);
+  const count = await endSessionsAndSignIns(trx, e.userId, e.keep);
   const payload = { by: e.userId === e.actorId ? 'self' : 'admin', sessionsEnded: count };
   await appendEvent(trx, { type: 'user.password_changed', orgId: null, aggregateType: 'user', aggregateId: e.userId, actorId: e.actorId, payload }, now);
   return count;
@@ -99,6 +99,15 @@ export async function passwordChanged(trx: Trx, e: { userId: number; actorId: nu
 
 // The same rule as when an admin sets a password (length and message).
 const NEW_PASSWORD = CreateUserBody.shape.password.unwrap();
+
+/**
+ * Ends the user's sessions but `keep`, and their sign-ins half-way through (a challenge awaiting its second
+ * factor was opened with a password that may be the very reason for ending them); answers how many sessions ended.
+ */
+async function endSessionsAndSignIns(trx: Trx, userId: number, keep: string | undefined) {
+  await deleteChallengesOf(trx, userId);
+  return repo.deleteSessionsOfUser(trx, userId, keep);
+}
 
 function sessionsEndedEvent(trx: Trx, e: { userId: number; actorId: number; count: number; reason: SessionsEndedReason }, now: string) {
   return appendEvent(trx, { type: 'user.sessions_revoked', orgId: null, aggregateType: 'user', aggregateId: e.userId, actorId: e.actorId, payload: { reason: e.reason, sessionsEnded: e.count } }, now);

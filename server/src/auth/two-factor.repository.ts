@@ -1,13 +1,20 @@
-import type { Executor } from '../db/database.ts';
+import type { Executor, Trx } from '../db/database.ts';
 
 export function findTotp(db: Executor, userId: number) {
   return db.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
-/** A new seed awaiting its first code; replaces an earlier enrolment that was never confirmed. */
+/**
+ * A new seed awaiting its first code; replaces an earlier enrolment that was never confirmed (one statement, so
+ * that two set-ups started at once both succeed: the last one wins). False when two-factor sign-in is already on.
+ */
 export async function putPendingTotp(db: Executor, userId: number, sealedSecret: string, at: string) {
-  await db.deleteFrom('user_totp').where('user_id', '=', userId).where('enabled_at', 'is', null).execute();
-  await db.insertInto('user_totp').values({ user_id: userId, secret: sealedSecret, enabled_at: null, last_step: null, created_at: at }).execute();
+  const r = await db
+    .insertInto('user_totp')
+    .values({ user_id: userId, secret: sealedSecret, enabled_at: null, last_step: null, created_at: at })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret: sealedSecret, last_step: null, created_at: at }).where('user_totp.enabled_at', 'is', null))
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows) === 1;
 }
 
 export async function enableTotp(db: Executor, userId: number, step: number, at: string) {
@@ -81,9 +88,12 @@ export function findChallenge(db: Executor, id: string, now: string) {
   return db.selectFrom('login_challenges').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
 }
 
-/** Spends a challenge; false when another request spent it first. */
-export async function deleteChallenge(db: Executor, id: string) {
-  const r = await db.deleteFrom('login_challenges').where('id', '=', id).executeTakeFirst();
+/**
+ * Spends a live challenge; false when it expired or another request spent it first. In a transaction, a
+ * request sending the same challenge waits until this one ends (PostgreSQL locks the row, SQLite has one writer).
+ */
+export async function takeChallenge(trx: Trx, id: string, now: string) {
+  const r = await trx.deleteFrom('login_challenges').where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
 
@@ -101,8 +111,14 @@ export async function countFailures(db: Executor, userId: number, since: string)
   return Number(row.n);
 }
 
+/** Records a guess as failed until proven otherwise; answers its id. */
 export async function recordFailure(db: Executor, userId: number, at: string) {
-  await db.insertInto('two_factor_failures').values({ user_id: userId, at }).execute();
+  const row = await db.insertInto('two_factor_failures').values({ user_id: userId, at }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function deleteFailure(db: Executor, id: number) {
+  await db.deleteFrom('two_factor_failures').where('id', '=', id).execute();
 }
 
 export async function clearFailures(db: Executor, userId: number, before: string) {

@@ -15,7 +15,7 @@ import type { Ctx } from '../context.ts';
 import { actorOf, setSessionCookie } from '../http/authenticate.ts';
 import { teamIdsOf } from '../teams/team.repository.ts';
 import { toUser } from '../users/user.repository.ts';
-import { toMe } from './auth.routes.ts';
+import { SESSION_ONLY, toMe } from './auth.routes.ts';
 import { openSession } from './auth.service.ts';
 import * as twoFactor from './two-factor.service.ts';
 
@@ -58,23 +58,27 @@ export function twoFactorRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       handler: async (request) => twoFactor.twoFactorStatus(ctx, actorOf(request)),
     });
     app.post('/me/two-factor/totp', {
+      config: { sessionOnly: true },
       schema: {
         tags,
-        summary: 'Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm',
+        summary: `Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm. ${SESSION_ONLY}`,
         response: { 200: TotpEnrolment },
       },
       handler: async (request) => twoFactor.startOwnEnrolment(ctx, actorOf(request)),
     });
     app.post('/me/two-factor/totp/confirm', {
-      schema: { tags, summary: "The app's current code turns two-factor sign-in on; answers 10 recovery codes, shown once", body: ConfirmTotpBody, response: { 200: RecoveryCodes } },
+      config: { sessionOnly: true },
+      schema: { tags, summary: `The app's current code turns two-factor sign-in on; answers 10 recovery codes, shown once. ${SESSION_ONLY}`, body: ConfirmTotpBody, response: { 200: RecoveryCodes } },
       handler: async (request) => ({ recoveryCodes: await twoFactor.confirmOwnEnrolment(ctx, actorOf(request), request.body.code) }),
     });
     app.post('/me/two-factor/recovery-codes', {
-      schema: { tags, summary: 'New recovery codes (the old ones stop working), after your password or a current code; shown once', body: TwoFactorProofBody, response: { 200: RecoveryCodes } },
+      config: { sessionOnly: true },
+      schema: { tags, summary: `New recovery codes (the old ones stop working), after your password or a current code; shown once. ${SESSION_ONLY}`, body: TwoFactorProofBody, response: { 200: RecoveryCodes } },
       handler: async (request) => ({ recoveryCodes: await twoFactor.regenerateRecoveryCodes(ctx, actorOf(request), request.body) }),
     });
     app.delete('/me/two-factor', {
-      schema: { tags, summary: 'Turn two-factor sign-in off, after your password or a current code; 409 while the provider requires it of staff', body: TwoFactorProofBody, response: { 204: z.null() } },
+      config: { sessionOnly: true },
+      schema: { tags, summary: `Turn two-factor sign-in off, after your password or a current code; 409 while the provider requires it of staff. ${SESSION_ONLY}`, body: TwoFactorProofBody, response: { 204: z.null() } },
       handler: async (request, reply) => {
         await twoFactor.disableOwnTwoFactor(ctx, actorOf(request), request.body);
         return reply.code(204).send(null);

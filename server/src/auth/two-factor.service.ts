@@ -1,10 +1,10 @@
 import QRCode from 'qrcode';
 import type { Ctx } from '../context.ts';
-import type { Executor } from '../db/database.ts';
+import type { Executor, Trx } from '../db/database.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
-import { securitySettings } from '../settings/settings.service.ts';
+import { securitySettings } from './security-settings.service.ts';
 import { type Actor, requireRole } from '../tenancy/scope.ts';
 import { findUserById, findVisibleUser, type UserRow } from '../users/user.repository.ts';
 import * as repo from './two-factor.repository.ts';
@@ -13,6 +13,8 @@ import { checkTotp, isTotpCode, newRecoveryCodes, newTotpSecret, normalizeRecove
 const CHALLENGE_MINUTES = { verify: 5, setup: 15 } as const;
 const FAILURE_WINDOW_MINUTES = 15;
 const MAX_FAILURES = 5;
+/** Errors that answer a wrong guess: they count against the limit. */
+const WRONG_GUESS = new Set(['auth.invalid_code', 'auth.code_reused', 'two_factor.invalid_proof']);
 
 export type ChallengePurpose = keyof typeof CHALLENGE_MINUTES;
 type Proof = { password?: string; code?: string };
@@ -48,20 +50,23 @@ export async function startEnrolmentAtSignIn(ctx: Ctx, challenge: string) {
 /**
  * The second step: a TOTP or recovery code for a `verify` challenge; for a `setup` challenge, the first
  * code of the new seed, which turns two-factor sign-in on and yields the recovery codes. Spends the
- * challenge on success; the caller then opens the session.
+ * challenge on success (a wrong code leaves it for another try); the caller then opens the session.
  */
 export async function completeSignIn(ctx: Ctx, challenge: string, code: string): Promise<{ user: UserRow; recoveryCodes?: string[] }> {
   const c = await liveChallenge(ctx, challenge);
   const user = await findUserById(ctx.db, c.user_id);
   if (!user || user.active !== 1) throw challengeExpired();
-  let recoveryCodes: string[] | undefined;
-  if (c.purpose === 'setup') {
-    recoveryCodes = await confirmEnrolment(ctx, user, code, (message) => new AppError('auth.invalid_code', 401, message));
-  } else {
-    await verifySecondFactor(ctx, user.id, code);
-  }
-  if (!(await repo.deleteChallenge(ctx.db, c.id))) throw challengeExpired();
-  return { user, recoveryCodes };
+  const now = ctx.clock.now();
+  return guess(ctx, user.id, () =>
+    ctx.db.transaction().execute(async (trx) => {
+      // The challenge first: requests sending the same one wait here for each other, and once one has spent it
+      // the others find it gone before any code of theirs is tried, so one sign-in never spends two codes.
+      if (!(await repo.takeChallenge(trx, c.id, now.toISOString()))) throw challengeExpired();
+      if (c.purpose === 'setup') return { user, recoveryCodes: await enableWithFirstCode(ctx, trx, user, code, (message) => new AppError('auth.invalid_code', 401, message)) };
+      await spendSecondFactor(ctx, trx, user.id, code);
+      return { user };
+    }),
+  );
 }
 
 // ----- the signed-in user's own two-factor sign-in -----
@@ -80,7 +85,7 @@ export async function startOwnEnrolment(ctx: Ctx, actor: Actor) {
 export async function confirmOwnEnrolment(ctx: Ctx, actor: Actor, code: string) {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw AppError.notFound('User');
-  return confirmEnrolment(ctx, user, code, invalidField('code'));
+  return guess(ctx, user.id, () => ctx.db.transaction().execute((trx) => enableWithFirstCode(ctx, trx, user, code, invalidField('code'))));
 }
 
 /** New recovery codes (the old ones stop working), after the password or a current code. */
@@ -151,71 +156,82 @@ async function startEnrolment(ctx: Ctx, userId: number) {
     throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
   }
   const secret = newTotpSecret();
-  await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret, 'totp.seed'), ctx.clock.now().toISOString());
+  if (!(await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret, 'totp.seed'), ctx.clock.now().toISOString()))) {
+    throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
+  }
   const uri = otpauthUri(secret, user.email);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   return { secret, otpauthUri: uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }
 
 /** The first code of a pending seed turns it on; returns the recovery codes, shown once. */
-async function confirmEnrolment(ctx: Ctx, user: UserRow, code: string, wrong: (message: string) => AppError): Promise<string[]> {
-  const totp = await repo.findTotp(ctx.db, user.id);
+async function enableWithFirstCode(ctx: Ctx, trx: Trx, user: UserRow, code: string, wrong: (message: string) => AppError): Promise<string[]> {
+  const totp = await repo.findTotp(trx, user.id);
   if (!totp) throw AppError.conflict('two_factor.not_started', 'Start the set-up first: scan the QR code, then type the code.');
   if (totp.enabled_at) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
-  await assertNotLimited(ctx, user.id);
   const now = ctx.clock.now();
   const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, now, null);
-  if (!result.ok) {
-    await repo.recordFailure(ctx.db, user.id, now.toISOString());
-    throw wrong('Wrong code: type the 6 digits your app shows now (check that the phone is on time).');
-  }
+  if (!result.ok) throw wrong('Wrong code: type the 6 digits your app shows now (check that the phone is on time).');
   const codes = newRecoveryCodes();
   const at = now.toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await repo.enableTotp(trx, user.id, result.step, at))) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
-    await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), at);
-    await appendEvent(trx, userEvent('user.two_factor_enabled', user, user.id), at);
-  });
-  await repo.clearFailures(ctx.db, user.id, failureWindowStart(now));
+  if (!(await repo.enableTotp(trx, user.id, result.step, at))) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
+  await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), at);
+  await appendEvent(trx, userEvent('user.two_factor_enabled', user, user.id), at);
   return codes;
 }
 
-/** A TOTP code (once per step) or an unspent recovery code, rate-limited per account. */
-async function verifySecondFactor(ctx: Ctx, userId: number, code: string): Promise<void> {
-  await assertNotLimited(ctx, userId);
-  const now = ctx.clock.now();
-  const totp = await repo.findTotp(ctx.db, userId);
+/** Spends a TOTP code (once per step) or an unspent recovery code of the user; throws when it is neither. */
+async function spendSecondFactor(ctx: Ctx, trx: Trx, userId: number, code: string): Promise<void> {
+  const totp = await repo.findTotp(trx, userId);
   if (!totp?.enabled_at) throw challengeExpired();
-  let failure: AppError | null = null;
   if (isTotpCode(code)) {
-    const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, now, totp.last_step);
-    if (!result.ok || !(await repo.useTotpStep(ctx.db, userId, result.step))) {
-      failure = !result.ok && result.reason === 'wrong' ? new AppError('auth.invalid_code', 401, 'Wrong code: type the 6 digits your app shows now, or a recovery code.') : codeReused();
-    }
-  } else if (!(await repo.useRecoveryCode(ctx.db, userId, hashRecoveryCode(userId, code), now.toISOString()))) {
-    failure = new AppError('auth.invalid_code', 401, 'Unknown or already used recovery code.');
+    const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, ctx.clock.now(), totp.last_step);
+    if (!result.ok && result.reason === 'wrong') throw new AppError('auth.invalid_code', 401, 'Wrong code: type the 6 digits your app shows now, or a recovery code.');
+    if (!result.ok || !(await repo.useTotpStep(trx, userId, result.step))) throw codeReused();
+  } else if (!(await repo.useRecoveryCode(trx, userId, hashRecoveryCode(userId, code), ctx.clock.now().toISOString()))) {
+    throw new AppError('auth.invalid_code', 401, 'Unknown or already used recovery code.');
   }
-  if (failure) {
-    await repo.recordFailure(ctx.db, userId, now.toISOString());
-    throw failure;
-  }
-  await repo.clearFailures(ctx.db, userId, failureWindowStart(now));
 }
 
 /** The password or a current TOTP code (a recovery code is for signing in only). */
 async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> {
-  await assertNotLimited(ctx, user.id);
+  await guess(ctx, user.id, async () => {
+    if (proof.password !== undefined) {
+      if (await verifyPassword(user.password_hash, proof.password)) return;
+      throw invalidField('password')('Wrong password.');
+    }
+    const totp = await repo.findTotp(ctx.db, user.id);
+    const result = totp?.enabled_at ? checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), proof.code ?? '', ctx.clock.now(), totp.last_step) : null;
+    if (result?.ok && (await repo.useTotpStep(ctx.db, user.id, result.step))) return;
+    throw invalidField('code')(result && !result.ok && result.reason === 'replayed' ? 'This code was already used: wait for the next one.' : 'Wrong code: type the 6 digits your app shows now.');
+  });
+}
+
+/**
+ * One guess of a second factor (or of the password that guards it), at most MAX_FAILURES wrong ones per account
+ * in the window (then 429). The guess is recorded as failed before it is checked and counted with the others,
+ * so that guesses sent in parallel see each other. A wrong one stays recorded, a right one clears the account's
+ * failures, and any other outcome (a conflict, an expired sign-in) is forgotten: nothing was guessed.
+ */
+async function guess<T>(ctx: Ctx, userId: number, check: () => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
-  if (proof.password !== undefined) {
-    if (await verifyPassword(user.password_hash, proof.password)) return;
-    await repo.recordFailure(ctx.db, user.id, now.toISOString());
-    throw invalidField('password')('Wrong password.');
+  const since = failureWindowStart(now);
+  const id = await repo.recordFailure(ctx.db, userId, now.toISOString());
+  if ((await repo.countFailures(ctx.db, userId, since)) > MAX_FAILURES) {
+    await repo.deleteFailure(ctx.db, id);
+    throw new AppError('auth.rate_limited', 429, `Too many wrong codes; try again in ${FAILURE_WINDOW_MINUTES} minutes.`, undefined, {
+      'retry-after': String(FAILURE_WINDOW_MINUTES * 60),
+    });
   }
-  const totp = await repo.findTotp(ctx.db, user.id);
-  const result = totp?.enabled_at ? checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), proof.code ?? '', now, totp.last_step) : null;
-  if (result?.ok && (await repo.useTotpStep(ctx.db, user.id, result.step))) return;
-  await repo.recordFailure(ctx.db, user.id, now.toISOString());
-  throw invalidField('code')(result && !result.ok && result.reason === 'replayed' ? 'This code was already used: wait for the next one.' : 'Wrong code: type the 6 digits your app shows now.');
+  let result: T;
+  try {
+    result = await check();
+  } catch (e) {
+    if (!(e instanceof AppError && WRONG_GUESS.has(e.code))) await repo.deleteFailure(ctx.db, id);
+    throw e;
+  }
+  await repo.clearFailures(ctx.db, userId, since);
+  return result;
 }
 
 async function removeTwoFactor(ctx: Ctx, user: UserRow, actorId: number, reason: 'self' | 'admin_reset') {
@@ -232,15 +248,6 @@ async function liveChallenge(ctx: Ctx, token: string) {
   const c = await repo.findChallenge(ctx.db, hashSecret(token), ctx.clock.now().toISOString());
   if (!c) throw challengeExpired();
   return { ...c, purpose: c.purpose as ChallengePurpose };
-}
-
-async function assertNotLimited(ctx: Ctx, userId: number) {
-  const now = ctx.clock.now();
-  if ((await repo.countFailures(ctx.db, userId, failureWindowStart(now))) >= MAX_FAILURES) {
-    throw new AppError('auth.rate_limited', 429, `Too many wrong codes; try again in ${FAILURE_WINDOW_MINUTES} minutes.`, undefined, {
-      'retry-after': String(FAILURE_WINDOW_MINUTES * 60),
-    });
-  }
 }
 
 function failureWindowStart(now: Date): string {

@@ -16,6 +16,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in. */
     public?: boolean;
+    /**
+     * Account security (API tokens, password, two-factor sign-in, sessions): only with a session, so that a token,
+     * read-only, expiring or leaked, can never mint a lasting credential or lock its owner out.
+     */
+    sessionOnly?: boolean;
   }
 }
 
@@ -26,8 +31,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: Ctx): void {
   app.addHook('onRequest', async (request) => {
     // The matched route, not the raw URL: `/api/%761/…` reaches `/api/v1/…` routes too.
     if (!(request.routeOptions.url ?? request.url).startsWith('/api/v1/')) return;
-    const header = request.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const bearer = bearerTokenOf(request);
     const session = request.cookies[SESSION_COOKIE];
     const found = bearer || session ? await authenticate(ctx, { bearer, session, ip: request.ip }) : null;
     request.actor = found?.actor ?? null;
@@ -38,7 +42,21 @@ export function registerAuthentication(app: FastifyInstance, ctx: Ctx): void {
     if (found?.credential.kind === 'token' && found.credential.readOnly && !SAFE_METHODS.has(request.method)) {
       throw new AppError('auth.read_only_token', 403, 'This API token is read-only: it may not change anything.');
     }
+    if (found?.credential.kind === 'token' && request.routeOptions.config.sessionOnly) {
+      throw new AppError('auth.session_required', 403, 'An API token may not change account security (tokens, password, two-factor sign-in, sessions): sign in to Vigie and do it from your account page.');
+    }
   });
+}
+
+/**
+ * The API token of an `Authorization: Bearer <token>` header, or undefined when there is none or it is blank.
+ * Authentication uses it instead of the session cookie, and only then is a request exempt from the CSRF check:
+ * both ask here, so that they always agree.
+ */
+export function bearerTokenOf(request: Pick<FastifyRequest, 'headers'>): string | undefined {
+  const header = request.headers.authorization;
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  return token === '' ? undefined : token;
 }
 
 /** The hash of the session cookie of this request, when it was made with one (not with an API token). */

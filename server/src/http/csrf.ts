@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerTokenOf } from './authenticate.ts';
 import { AppError } from './errors.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -8,13 +9,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * SameSite=Lax still lets another port or subdomain of the same site through. So every state-changing request
  * (multipart uploads and sign-in included) must come from Vigie's own pages, as the browser itself reports it:
  * `Sec-Fetch-Site: same-origin` (or `none`, typed by the user), else an `Origin` equal to this server's origin.
- * A request with a Bearer token carries no ambient credential and is exempt; one with neither header (curl,
+ * A request with a non-blank Bearer token is authenticated by that token, never by the cookie: it carries no
+ * ambient credential and is exempt (a blank one is not: the cookie would count). One with neither header (curl,
  * scripts, old browsers on same-origin forms) is let through, as those can only come from outside a browser page.
  */
 export function registerCsrfCheck(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method)) return;
-    if (request.headers.authorization?.startsWith('Bearer ')) return;
+    if (bearerTokenOf(request) !== undefined) return;
     const verdict = crossOriginVerdict(request);
     if (verdict) throw new AppError('csrf.origin', 403, `Refused: this request was sent from ${verdict}, not from Vigie's own pages. Reload Vigie and try again from there.`);
   });

@@ -3,7 +3,7 @@ import { SessionsEnded } from '../../../contract/auth.ts';
 import { IdParams, page } from '../../../contract/common.ts';
 import { CreateUserBody, UpdateUserBody, User, UserListQuery } from '../../../contract/directory.ts';
 import type { Ctx } from '../context.ts';
-import { actorOf, currentSessionOf } from '../http/authenticate.ts';
+import { actorOf } from '../http/authenticate.ts';
 import * as users from './user.service.ts';
 
 const tags = ['users'];
@@ -23,8 +23,15 @@ export function userRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       handler: async (request) => users.getUser(ctx, actorOf(request), request.params.id),
     });
     app.patch('/users/:id', {
-      schema: { tags, summary: 'Update a user (admin; yourself: name, locale, password); `active: false` deactivates', params: IdParams, body: UpdateUserBody, response: { 200: User } },
-      handler: async (request) => users.updateUser(ctx, actorOf(request), request.params.id, request.body, currentSessionOf(request)),
+      schema: {
+        tags,
+        summary:
+          "Update a user (admin; yourself: name, locale); `active: false` deactivates. `password` sets someone else's (admins) and ends their sessions; your own is refused (403 `user.own_password`): use POST /me/password",
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: User },
+      },
+      handler: async (request) => users.updateUser(ctx, actorOf(request), request.params.id, request.body),
     });
     app.delete('/users/:id', {
       schema: { tags, summary: 'Deactivate a user (never deleted: history points to it)', params: IdParams, response: { 200: User } },

@@ -51,20 +51,19 @@ export async function createUser(ctx: Ctx, actor: Actor, input: CreateUser) {
 }
 
 /**
- * Admins edit anyone; every user may change their own name, language and password. A new password ends
- * the user's sessions (all of them after an admin's reset; all but `currentSession` when it is their own),
- * and so does a deactivation.
+ * Admins edit anyone; every user may change their own name and language. A password is set here only for
+ * someone else (an admin's reset, which ends all of that user's sessions); one's own password changes through
+ * POST /me/password, which asks for the current one. A deactivation ends the user's sessions too.
  */
-export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>, currentSession?: string) {
-  const now = ctx.clock.now().toISOString();
+export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>) {
+  if (!(await repo.findVisibleUser(ctx.db, actor, id))) throw AppError.notFound('User');
+  assertMayEdit(actor, id, input);
+  // Hashed only once allowed (it is slow on purpose), and before the transaction, which it would hold up.
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  const now = ctx.clock.now().toISOString();
   const updated = await ctx.db.transaction().execute(async (trx) => {
     const before = await repo.findVisibleUser(trx, actor, id);
     if (!before) throw AppError.notFound('User');
-    const selfFields = ['name', 'locale', 'password'];
-    if (actor.role !== 'admin' && (id !== actor.userId || Object.keys(input).some((k) => !selfFields.includes(k)))) {
-      throw AppError.forbidden('Only an admin may change this');
-    }
     if (id === actor.userId && (input.active === false || (input.role && input.role !== before.role))) {
       throw AppError.conflict('user.self_lockout', 'You cannot deactivate yourself or change your own role.');
     }
@@ -91,7 +90,7 @@ export async function updateUser(ctx: Ctx, actor: Actor, id: number, input: z.in
     if (changes.length > 0) {
       await appendEvent(trx, { type: 'user.updated', orgId: user.orgId, aggregateType: 'user', aggregateId: id, actorId: actor.userId, payload: { changes } }, now);
     }
-    if (passwordHash) await passwordChanged(trx, { userId: id, actorId: actor.userId, keep: id === actor.userId ? currentSession : undefined }, now);
+    if (passwordHash) await passwordChanged(trx, { userId: id, actorId: actor.userId }, now);
     if (input.active === false && before.active === 1) await endSessions(trx, { userId: id, actorId: actor.userId, reason: 'deactivated' }, now);
     return user;
   });
@@ -121,6 +120,19 @@ export async function listUsers(ctx: Ctx, actor: Actor, query: z.infer<typeof Us
   const afterId = query.cursor ? Number(decodeCursor(query.cursor)[1]) : undefined;
   const rows = await repo.listUsers(ctx.db, actor, { afterId, limit: query.limit, role: query.role, orgId: query.orgId, active: query.active, q: query.q });
   return toPage(rows, query.limit, repo.toUser, (r) => [r.id, r.id]);
+}
+
+/** What the actor may change of user `id`: anything as an admin, else their own name and language only. */
+function assertMayEdit(actor: Actor, id: number, input: z.infer<typeof UpdateUserBody>) {
+  if (id === actor.userId && input.password !== undefined) {
+    throw new AppError('user.own_password', 403, 'Change your own password from your account page (POST /api/v1/me/password): it asks for the current one.', [
+      { path: 'password', message: 'Change it from your account page' },
+    ]);
+  }
+  const selfFields = ['name', 'locale'];
+  if (actor.role !== 'admin' && (id !== actor.userId || Object.keys(input).some((k) => !selfFields.includes(k)))) {
+    throw AppError.forbidden('Only an admin may change this');
+  }
 }
 
 async function checkUser(trx: Trx, u: Pick<CreateUser, 'role' | 'orgId' | 'orgScope' | 'personId'>): Promise<FieldError[]> {

@@ -3,7 +3,7 @@ import { forgetCachedTokens } from '../../src/auth/auth.service.ts';
 import { factories } from '../factories.ts';
 import { buildCtx } from '../../src/app.ts';
 import { purgeExpiredSessions } from '../../src/auth/session.service.ts';
-import { client, DIALECTS, startTestApp, testClock, type TestApp } from '../test-app.ts';
+import { ADMIN, client, DIALECTS, startTestApp, testClock, type TestApp } from '../test-app.ts';
 
 const PASSWORD = 'correct-horse-battery';
 const NEW_PASSWORD = 'new-horse-battery-456';
@@ -247,19 +247,93 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
       expect(await isSignedIn(c)).toBe(true);
     });
 
-    it('a user changing their own password through PATCH /users/{me} ends their other sessions', async () => {
+    it('nobody sets their own password through PATCH /users/{me}, not even an admin: it takes the current one, at POST /me/password', async () => {
       const u = await userWithPassword('requester');
       const [here, elsewhere] = [await signIn(u.email), await signIn(u.email, PASSWORD, SAFARI)];
-      expect((await as(here, 'PATCH', `/api/v1/users/${u.id}`, { password: NEW_PASSWORD })).statusCode).toBe(200);
-      expect([await isSignedIn(here), await isSignedIn(elsewhere)]).toEqual([true, false]);
+      const admin = await f.admin.get('/api/v1/me');
+      const adminSession = await signIn(ADMIN.email, ADMIN.password);
+      const attempts = [
+        () => as(here, 'PATCH', `/api/v1/users/${u.id}`, { password: NEW_PASSWORD }),
+        () => as(here, 'PATCH', `/api/v1/users/${u.id}`, { name: 'Renamed', password: NEW_PASSWORD }),
+        () => t.app.inject({ method: 'PATCH', url: `/api/v1/users/${u.id}`, headers: { authorization: `Bearer ${u.token}` }, payload: { password: NEW_PASSWORD } }),
+        () => as(adminSession, 'PATCH', `/api/v1/users/${admin.body.id}`, { password: NEW_PASSWORD }),
+        () => t.app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.body.id}`, headers: { authorization: `Bearer ${t.adminToken}` }, payload: { password: NEW_PASSWORD } }),
+      ];
+      for (const attempt of attempts) {
+        const res = await attempt();
+        expect(res.statusCode, res.body).toBe(403);
+        expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
+        expect(res.json()).toMatchObject({ code: 'user.own_password', errors: [{ path: 'password' }] });
+        expect(res.json().detail).toMatch(/account page .*\/me\/password/);
+      }
+      // Nothing changed: the old passwords sign in, no session ended, nothing recorded.
+      expect([await isSignedIn(here), await isSignedIn(elsewhere), await isSignedIn(adminSession)]).toEqual([true, true, true]);
+      await signIn(u.email);
+      await signIn(ADMIN.email, ADMIN.password);
+      expect((await u.as.get('/api/v1/me')).body.name).not.toBe('Renamed');
+      for (const id of [u.id, admin.body.id]) expect((await eventsOf(id)).map((e) => e.type)).not.toContain('user.password_changed');
+      // Their own name and language still go through PATCH.
+      expect((await as(here, 'PATCH', `/api/v1/users/${u.id}`, { name: 'Renamed', locale: 'fr' })).statusCode).toBe(200);
+    });
+
+    it('holds the shared limit against wrong current passwords sent in parallel', async () => {
+      const u = await userWithPassword();
+      const session = await signIn(u.email);
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => as(session, 'POST', '/api/v1/me/password', { currentPassword: `not-the-password-${i}`, newPassword: NEW_PASSWORD }, nextIp())));
+      const statuses = burst.map((r) => r.statusCode);
+      expect(statuses.filter((s) => s !== 403 && s !== 429)).toEqual([]);
+      expect(statuses.filter((s) => s === 403).length).toBeLessThanOrEqual(5);
     });
   });
 
   describe('API tokens', () => {
+    it('account security answers to a session only: a token, even a full one, gets 403 auth.session_required', async () => {
+      const u = await userWithPassword();
+      const session = await signIn(u.email);
+      const me = client(t.app, { session });
+      const inOneMinute = new Date(clock.now().getTime() + 60_000).toISOString();
+      const short = await me.post('/api/v1/api-tokens', { name: 'one minute', expiresAt: inOneMinute });
+      expect(short.status).toBe(201);
+      const tokenIds = async () => (await me.get('/api/v1/api-tokens')).body.items.map((x: { id: number }) => x.id);
+      const tokensBefore = await tokenIds();
+      for (const token of [u.token, short.body.token]) {
+        const bearer = client(t.app, token);
+        const writes = [
+          () => bearer.post('/api/v1/api-tokens', { name: 'forever' }),
+          () => bearer.post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
+          () => bearer.post('/api/v1/me/two-factor/totp'),
+          () => bearer.post('/api/v1/me/two-factor/totp/confirm', { code: '123456' }),
+          () => bearer.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD }),
+          () => bearer.delete('/api/v1/me/two-factor', { password: PASSWORD }),
+          () => bearer.delete('/api/v1/me/sessions/some-session'),
+          () => bearer.post('/api/v1/me/sessions/revoke-others'),
+        ];
+        for (const write of writes) {
+          const res = await write();
+          expect(res.status, JSON.stringify(res.body)).toBe(403);
+          expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
+          expect(res.body).toMatchObject({ status: 403, code: 'auth.session_required' });
+          expect(res.body.detail).toMatch(/API token may not change account security/);
+        }
+      }
+      // Nothing happened: no new token, no two-factor seed, the password and the session are as they were.
+      expect(await tokenIds()).toEqual(tokensBefore);
+      expect(await t.database.db.selectFrom('user_totp').select('user_id').where('user_id', '=', u.id).execute()).toEqual([]);
+      expect(await isSignedIn(session)).toBe(true);
+      await signIn(u.email);
+      // Tokens still read all of it, and may give themselves up.
+      const bearer = client(t.app, short.body.token);
+      for (const url of ['/api/v1/me/sessions', '/api/v1/me/two-factor', '/api/v1/api-tokens']) expect((await bearer.get(url)).status, url).toBe(200);
+      expect((await bearer.delete(`/api/v1/api-tokens/${short.body.id}`)).status).toBe(204);
+      // The session does it all.
+      expect((await me.post('/api/v1/me/sessions/revoke-others')).status).toBe(200);
+    });
+
     it('a read-only token reads but is refused on every unsafe method', async () => {
       const u = await userWithPassword();
+      const me = client(t.app, { session: await signIn(u.email) });
       const org = await f.organization();
-      const created = await u.as.post('/api/v1/api-tokens', { name: 'dashboard', readOnly: true });
+      const created = await me.post('/api/v1/api-tokens', { name: 'dashboard', readOnly: true });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: 'dashboard', readOnly: true, expiresAt: null, lastUsedAt: null });
       const ro = client(t.app, created.body.token);
@@ -283,18 +357,19 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
       expect(put.statusCode).toBe(403);
       expect((await u.as.get('/api/v1/me')).body.name).not.toBe('Changed');
       // The same user's full token still writes.
-      expect((await u.as.post('/api/v1/api-tokens', { name: 'full' })).status).toBe(201);
+      expect((await u.as.patch(`/api/v1/users/${u.id}`, { name: 'Changed' })).status).toBe(200);
     });
 
     it('an expired token answers 401 like a revoked one and leaves the list, cache or not', async () => {
       const u = await userWithPassword();
-      const inPast = await u.as.post('/api/v1/api-tokens', { name: 'late', expiresAt: new Date(clock.now().getTime() - 1000).toISOString() });
+      const me = client(t.app, { session: await signIn(u.email) });
+      const inPast = await me.post('/api/v1/api-tokens', { name: 'late', expiresAt: new Date(clock.now().getTime() - 1000).toISOString() });
       expect(inPast.status).toBe(422);
       expect(inPast.body.errors).toEqual([{ path: 'expiresAt', message: 'Must be in the future' }]);
-      expect((await u.as.post('/api/v1/api-tokens', { name: 'bad', expiresAt: 'tomorrow' })).status).toBe(400);
+      expect((await me.post('/api/v1/api-tokens', { name: 'bad', expiresAt: 'tomorrow' })).status).toBe(400);
 
       const expiresAt = new Date(clock.now().getTime() + 3_600_000).toISOString();
-      const created = await u.as.post('/api/v1/api-tokens', { name: 'one hour', expiresAt });
+      const created = await me.post('/api/v1/api-tokens', { name: 'one hour', expiresAt });
       expect(created.status).toBe(201);
       expect(created.body.expiresAt).toBe(expiresAt);
       const temp = client(t.app, created.body.token);
@@ -306,7 +381,7 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
       const expired = await temp.get('/api/v1/me');
       expect(expired.status).toBe(401);
       expect(String(expired.headers['content-type'])).toMatch(/^application\/problem\+json/);
-      const revoked = await u.as.post('/api/v1/api-tokens', { name: 'revoked' });
+      const revoked = await me.post('/api/v1/api-tokens', { name: 'revoked' });
       await u.as.delete(`/api/v1/api-tokens/${revoked.body.id}`);
       expect((await client(t.app, revoked.body.token).get('/api/v1/me')).body).toEqual(expired.body);
       expect((await u.as.get('/api/v1/api-tokens')).body.items.map((x: { id: number }) => x.id)).not.toContain(created.body.id);
@@ -314,7 +389,8 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
 
     it('records the last use at most once a minute', async () => {
       const u = await userWithPassword();
-      const created = (await u.as.post('/api/v1/api-tokens', { name: 'poller' })).body;
+      const me = client(t.app, { session: await signIn(u.email) });
+      const created = (await me.post('/api/v1/api-tokens', { name: 'poller' })).body;
       const poller = client(t.app, created.token);
       const lastUsed = async () => ((await u.as.get('/api/v1/api-tokens')).body.items as { id: number; lastUsedAt: string | null }[]).find((x) => x.id === created.id)!.lastUsedAt;
       expect(await lastUsed()).toBeNull();
@@ -333,7 +409,8 @@ describe.each(DIALECTS)('account security on %s', (dialect) => {
 
     it('creating and revoking a token are recorded, without the secret', async () => {
       const u = await userWithPassword();
-      const created = (await u.as.post('/api/v1/api-tokens', { name: 'audit me', readOnly: true })).body;
+      const me = client(t.app, { session: await signIn(u.email) });
+      const created = (await me.post('/api/v1/api-tokens', { name: 'audit me', readOnly: true })).body;
       await u.as.delete(`/api/v1/api-tokens/${created.id}`);
       const events = (await eventsOf(u.id)).filter((e) => e.type.startsWith('api_token.'));
       expect(events.map((e) => [e.type, e.actor_id, e.org_id, JSON.parse(e.payload)])).toEqual([

@@ -167,6 +167,20 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       expect((await login(u.email, PASSWORD, nextIp())).statusCode).toBe(200);
     });
 
+    it('holds both limits against guesses sent in parallel', async () => {
+      const u = await userWithPassword();
+      const count = (res: Awaited<ReturnType<typeof login>>[], status: number) => res.filter((r) => r.statusCode === status).length;
+      const onAccount = await Promise.all(Array.from({ length: 40 }, (_, i) => login(u.email, `${WRONG}-${i}`, nextIp())));
+      expect(count(onAccount, 401) + count(onAccount, 429)).toBe(40);
+      expect(count(onAccount, 401)).toBeLessThanOrEqual(5);
+      const ip = nextIp();
+      const fromAddress = await Promise.all(Array.from({ length: 60 }, (_, i) => login(`burst${i}@example.test`, WRONG, ip)));
+      expect(count(fromAddress, 401) + count(fromAddress, 429)).toBe(60);
+      expect(count(fromAddress, 401)).toBeLessThanOrEqual(30);
+      clock.advance(16 * 60_000);
+      expect((await login(u.email, PASSWORD, ip)).statusCode).toBe(200);
+    });
+
     it('limits failures per address, across many e-mails', async () => {
       const ip = nextIp();
       const u = await userWithPassword();
@@ -216,7 +230,8 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
 
     it('a token name is required', async () => {
       const u = await userWithPassword();
-      const res = await u.as.post('/api/v1/api-tokens', { name: '  ' });
+      const session = sessionOf(await login(u.email, PASSWORD, nextIp()));
+      const res = await client(t.app, { session }).post('/api/v1/api-tokens', { name: '  ' });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].path).toBe('name');
     });
@@ -229,12 +244,17 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       const first = await hashOf();
       expect(first).toMatch(/^\$argon2id\$v=19\$/);
       expect(first).not.toContain(PASSWORD);
-      expect((await u.as.patch(`/api/v1/users/${u.id}`, { password: 'another-password-456' })).status).toBe(200);
+      expect((await f.admin.patch(`/api/v1/users/${u.id}`, { password: 'another-password-456' })).status).toBe(200);
       const second = await hashOf();
       expect(second).toMatch(/^\$argon2id\$/);
       expect(second).not.toBe(first);
       expectProblem(await login(u.email, PASSWORD, nextIp()), 401);
-      expect((await login(u.email, 'another-password-456', nextIp())).statusCode).toBe(200);
+      const session = sessionOf(await login(u.email, 'another-password-456', nextIp()));
+      const changed = await client(t.app, { session }).post('/api/v1/me/password', { currentPassword: 'another-password-456', newPassword: 'a-third-password-789' });
+      expect(changed.status).toBe(200);
+      const third = await hashOf();
+      expect(third).toMatch(/^\$argon2id\$/);
+      expect(third).not.toBe(second);
       const admin = await t.database.db.selectFrom('users').select('password_hash').where('email', '=', ADMIN.email).executeTakeFirstOrThrow();
       expect(admin.password_hash).toMatch(/^\$argon2id\$/);
     });
@@ -296,6 +316,57 @@ describe.each(DIALECTS)('authentication on %s', (dialect) => {
       clock.advance(15 * 86_400_000);
       expectProblem(await withSession(session, '/api/v1/me'), 401);
     });
+  });
+});
+
+describe.each(DIALECTS)('behind a load balancer on %s', (dialect) => {
+  const LOAD_BALANCER = '10.0.0.1';
+  const login = (t: TestApp, forwardedFor: string, payload: object = ADMIN) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, remoteAddress: LOAD_BALANCER, headers: { 'x-forwarded-for': forwardedFor } });
+  const currentSessionIp = async (t: TestApp, res: Awaited<ReturnType<typeof login>>) => {
+    expect(res.statusCode, res.body).toBe(200);
+    const session = res.cookies.find((c) => c.name === 'vigie_session')!.value;
+    const items = (await t.app.inject({ url: '/api/v1/me/sessions', cookies: { vigie_session: session } })).json().items as { current: boolean; ip: string }[];
+    return items.find((s) => s.current)!.ip;
+  };
+
+  it('trusts one hop (VIGIE_TRUST_PROXY=true): what the client writes further left is not its address', async () => {
+    const t = await startTestApp(dialect, { trustProxy: 1 });
+    try {
+      expect(await currentSessionIp(t, await login(t, '6.6.6.6, 203.0.113.9'))).toBe('203.0.113.9');
+      // The audit log records the same address.
+      const me = (await client(t.app, t.adminToken).get('/api/v1/me')).body;
+      const renamed = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/users/${me.id}`,
+        headers: { authorization: `Bearer ${t.adminToken}`, 'x-forwarded-for': '6.6.6.6, 203.0.113.9' },
+        remoteAddress: LOAD_BALANCER,
+        payload: { name: 'Admin behind a proxy' },
+      });
+      expect(renamed.statusCode).toBe(200);
+      const event = await t.database.db.selectFrom('events').select(['type', 'actor_ip']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(event).toEqual({ type: 'user.updated', actor_ip: '203.0.113.9' });
+      // A client spraying made-up addresses is still one address to the per-address limit.
+      const answers: number[] = [];
+      for (let i = 0; i < 31; i++) answers.push((await login(t, `192.0.2.${i}, 198.51.100.7`, { email: `nobody${i}@example.test`, password: 'wrong-password' })).statusCode);
+      expect(answers.slice(0, 30).every((s) => s === 401)).toBe(true);
+      expect(answers[30]).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('trusts the listed proxies only, however many hops', async () => {
+    const t = await startTestApp(dialect, { trustProxy: ['10.0.0.0/8'] });
+    try {
+      expect(await currentSessionIp(t, await login(t, '6.6.6.6, 203.0.113.9, 10.0.0.2'))).toBe('203.0.113.9');
+      expect(await currentSessionIp(t, await login(t, '203.0.113.10'))).toBe('203.0.113.10');
+      // Not from a listed proxy: the connection's own address.
+      const direct = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: ADMIN, remoteAddress: '203.0.113.50', headers: { 'x-forwarded-for': '6.6.6.6' } });
+      expect(await currentSessionIp(t, direct)).toBe('203.0.113.50');
+    } finally {
+      await t.close();
+    }
   });
 });
 

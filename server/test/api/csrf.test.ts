@@ -103,6 +103,34 @@ describe.each(DIALECTS)('CSRF on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(200);
   });
+
+  it.each([['Bearer '], ['Bearer    '], ['Bearer \t']])('a blank bearer (%j) exempts nothing: the cookie it falls back to is checked', async (authorization) => {
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-tokens',
+      cookies: { vigie_session: session },
+      headers: { authorization, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      payload: { name: 'forged' },
+    });
+    expectRefused(forged, `blank bearer ${JSON.stringify(authorization)}`);
+    const tokens = await t.app.inject({ url: '/api/v1/api-tokens', headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect(tokens.json().items.map((x: { name: string }) => x.name)).not.toContain('forged');
+  });
+
+  it('a request exempt for its bearer token is that token’s, never the cookie’s', async () => {
+    const f = factories(t);
+    const agent = await f.user('agent');
+    const res = await t.app.inject({ url: '/api/v1/me', cookies: { vigie_session: session }, headers: { authorization: `Bearer ${agent.token}`, 'sec-fetch-site': 'cross-site' } });
+    expect(res.json().id).toBe(agent.id);
+    const wrongToken = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/sla/recompute',
+      cookies: { vigie_session: session },
+      headers: { authorization: 'Bearer not-a-token', 'sec-fetch-site': 'cross-site' },
+      payload: {},
+    });
+    expect(wrongToken.statusCode).toBe(401);
+  });
 });
 
 describe.each(DIALECTS)('CSRF behind a proxy on %s', (dialect) => {

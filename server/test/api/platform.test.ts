@@ -129,5 +129,23 @@ describe.each(DIALECTS)('platform on %s', (dialect) => {
     // An absurdly long id is replaced, not echoed into logs and headers.
     const long = await get('/healthz', { 'x-request-id': 'x'.repeat(500) });
     expect(String(long.headers['x-request-id']).length).toBeLessThanOrEqual(100);
+    expect(String(long.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
+    // Ids of the usual tracers pass as they are.
+    for (const id of ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'req:42.a_b']) {
+      expect((await get('/healthz', { 'x-request-id': id })).headers['x-request-id'], id).toBe(id);
+    }
+  });
+
+  it('takes no request id of the client’s making into logs and the audit log, only plain ids', async () => {
+    const forged = ['fake" level=error msg="admin logged in', '<script>alert(1)</script>', 'id with spaces', 'é-accentué', 'x'.repeat(101)];
+    for (const id of forged) {
+      const res = await get('/healthz', { 'x-request-id': id });
+      expect(res.headers['x-request-id'], id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/services', headers: { ...auth(), 'x-request-id': forged[0]! }, payload: { name: 'Traced service' } });
+    expect(res.statusCode).toBe(201);
+    const event = await t.database.db.selectFrom('events').select('request_id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(event.request_id).toBe(res.headers['x-request-id']);
+    expect(event.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

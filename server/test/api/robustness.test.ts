@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
-import { DIALECTS, startTestApp, type TestApp } from '../test-app.ts';
+import { ADMIN, DIALECTS, signIn, startTestApp, type TestApp } from '../test-app.ts';
 
 /**
  * Hostile or broken input answers 4xx problem+json, never 500 — on PostgreSQL above all, where ids are 32-bit
@@ -96,9 +96,12 @@ describe.each(DIALECTS)('robustness on %s', (dialect) => {
     }
     const calendar = await send('POST', '/api/v1/calendars', { name: 'Robust', timezone: 'UTC', hours: [{ day: 1, start: '09:00', end: '17:00' }] });
     expect(calendar.statusCode, calendar.body).toBe(201);
+    // API tokens are created from a signed-in session only.
+    const { session } = await signIn(t.app, ADMIN.email, ADMIN.password);
     for (const at of impossible) {
+      const token = await t.app.inject({ method: 'POST', url: '/api/v1/api-tokens', cookies: { vigie_session: session }, payload: { name: 'far', expiresAt: at } });
+      expectBadRequest(token, `expiresAt ${at}`);
       expectBadRequest(await send('POST', '/api/v1/incidents', { orgId: incident.orgId, title: 'Old', reportedAt: at }), `reportedAt ${at}`);
-      expectBadRequest(await send('POST', '/api/v1/api-tokens', { name: 'far', expiresAt: at }), `expiresAt ${at}`);
       expectBadRequest(await send('POST', `/api/v1/calendars/${calendar.json().id}/deadline`, { start: at, minutes: 60 }), `deadline from ${at}`);
       expectBadRequest(await send('POST', `/api/v1/calendars/${calendar.json().id}/business-minutes`, { from: at, to: ok }), `business minutes from ${at}`);
     }

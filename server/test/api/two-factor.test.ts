@@ -1,7 +1,9 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
-import { client, DIALECTS, type Reply, startTestApp, testClock, type TestApp } from '../test-app.ts';
+import { buildCtx } from '../../src/app.ts';
+import { openSession } from '../../src/auth/auth.service.ts';
+import { ADMIN, client, DIALECTS, type Reply, signIn, startTestApp, testClock, type TestApp } from '../test-app.ts';
 
 const PASSWORD = 'two-factor-pw-123';
 const STEP_MS = 30_000;
@@ -29,23 +31,23 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
   const secondStep = (challenge: string, code: string) => post('/api/v1/auth/login/two-factor', { challenge, code });
   const putSettings = async (requireTwoFactorForStaff: boolean, token = t.adminToken) =>
     reply(await t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff }, headers: { authorization: `Bearer ${token}` } }));
-  const deleteWithBody = async (url: string, token: string, payload: object) =>
-    reply(await t.app.inject({ method: 'DELETE', url, payload, headers: { authorization: `Bearer ${token}` } }));
   const codeNow = (secret: string, offsetMs = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: clock.now().getTime() + offsetMs });
   const session = (res: Inject) => res.cookies.find((c) => c.name === 'vigie_session')?.value;
 
+  /** A user with a password; `as` acts through their API token, `me` through a session (account security). */
   async function user(role: 'requester' | 'agent' | 'admin' = 'agent') {
     const org = role === 'requester' ? await f.organization() : null;
     const u = await f.user(role, { password: PASSWORD, ...(org && { orgId: org.id }) });
-    return { ...u, email: (u as unknown as { email: string }).email };
+    const email = (u as unknown as { email: string }).email;
+    return { ...u, email, me: (await signIn(t.app, email, PASSWORD)).as };
   }
 
   /** A user with TOTP on: its seed and recovery codes. The clock moves to the next step, so that a fresh code is usable. */
   async function enrolled(role: 'requester' | 'agent' | 'admin' = 'agent') {
     const u = await user(role);
-    const enrolment = await u.as.post('/api/v1/me/two-factor/totp');
+    const enrolment = await u.me.post('/api/v1/me/two-factor/totp');
     expect(enrolment.status).toBe(200);
-    const confirm = await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(enrolment.body.secret) });
+    const confirm = await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(enrolment.body.secret) });
     expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
     clock.advance(STEP_MS);
     return { ...u, secret: enrolment.body.secret as string, recoveryCodes: confirm.body.recoveryCodes as string[] };
@@ -74,7 +76,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
   describe('enrolment', () => {
     it('gives a seed, an otpauth URI for "Vigie" and the e-mail, and a QR code; stores the seed sealed', async () => {
       const u = await user();
-      const res = await u.as.post('/api/v1/me/two-factor/totp');
+      const res = await u.me.post('/api/v1/me/two-factor/totp');
       expect(res.status).toBe(200);
       const { secret, otpauthUri, qrDataUrl } = res.body;
       expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -96,16 +98,16 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
 
     it('turns on with a current code only, answers 10 recovery codes once, and cannot be started again', async () => {
       const u = await user();
-      const { secret } = (await u.as.post('/api/v1/me/two-factor/totp')).body;
-      expectProblem(await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret, 5 * STEP_MS) }), 422, 'two_factor.invalid_proof');
-      const ok = await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret) });
+      const { secret } = (await u.me.post('/api/v1/me/two-factor/totp')).body;
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret, 5 * STEP_MS) }), 422, 'two_factor.invalid_proof');
+      const ok = await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret) });
       expect(ok.status).toBe(200);
       expect(ok.body.recoveryCodes).toHaveLength(10);
       expect(new Set(ok.body.recoveryCodes).size).toBe(10);
       const status = (await u.as.get('/api/v1/me/two-factor')).body;
       expect(status).toEqual({ enabled: true, enabledAt: clock.now().toISOString(), recoveryCodesLeft: 10, required: false });
-      expectProblem(await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret) }), 409, 'two_factor.already_enabled');
-      expectProblem(await u.as.post('/api/v1/me/two-factor/totp'), 409, 'two_factor.already_enabled');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret) }), 409, 'two_factor.already_enabled');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp'), 409, 'two_factor.already_enabled');
       const codes = await t.database.db.selectFrom('recovery_codes').selectAll().where('user_id', '=', u.id).execute();
       expect(JSON.stringify(codes)).not.toContain(ok.body.recoveryCodes[0]);
       expect((await eventsOf(u.id)).map((e) => [e.type, e.actor_id, JSON.parse(e.payload)])).toContainEqual(['user.two_factor_enabled', u.id, {}]);
@@ -113,16 +115,31 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
 
     it('a new enrolment replaces an unconfirmed one: only the latest seed confirms', async () => {
       const u = await user();
-      const first = (await u.as.post('/api/v1/me/two-factor/totp')).body.secret;
-      const second = (await u.as.post('/api/v1/me/two-factor/totp')).body.secret;
+      const first = (await u.me.post('/api/v1/me/two-factor/totp')).body.secret;
+      const second = (await u.me.post('/api/v1/me/two-factor/totp')).body.secret;
       expect(second).not.toBe(first);
-      expectProblem(await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(first) }), 422);
-      expect((await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(second) })).status).toBe(200);
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(first) }), 422);
+      expect((await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(second) })).status).toBe(200);
+    });
+
+    it('set-ups started at once all answer (the last one wins), and one seed confirms', async () => {
+      const u = await user();
+      const starts = await Promise.all(Array.from({ length: 5 }, () => u.me.post('/api/v1/me/two-factor/totp')));
+      expect(starts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(await t.database.db.selectFrom('user_totp').select('user_id').where('user_id', '=', u.id).execute()).toHaveLength(1);
+      let confirmed = 0;
+      for (const start of starts) {
+        if (confirmed > 0) break;
+        const res = await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(start.body.secret) });
+        if (res.status === 200) confirmed++;
+        else expectProblem(res, 422, 'two_factor.invalid_proof');
+      }
+      expect(confirmed).toBe(1);
     });
 
     it('confirming without a started enrolment is a conflict', async () => {
       const u = await user();
-      expectProblem(await u.as.post('/api/v1/me/two-factor/totp/confirm', { code: '123456' }), 409, 'two_factor.not_started');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: '123456' }), 409, 'two_factor.not_started');
     });
   });
 
@@ -214,15 +231,54 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
     });
   });
 
+  describe('codes sent in parallel', () => {
+    /** `n` six-digit codes that none of the steps around now accepts. */
+    const wrongCodes = (secret: string, n: number) => {
+      const accepted = new Set([-2, -1, 0, 1, 2].map((step) => codeNow(secret, step * STEP_MS)));
+      return Array.from({ length: n + accepted.size }, (_, i) => String(100000 + i)).filter((c) => !accepted.has(c)).slice(0, n);
+    };
+    const statuses = (res: Inject[]) => res.map((r) => r.statusCode).sort();
+
+    it('the limit of wrong codes holds: at most 5 are checked, the others wait (429)', async () => {
+      const u = await enrolled();
+      const challenge = await challengeFor(u.email);
+      const res = await Promise.all(wrongCodes(u.secret, 60).map((code) => secondStep(challenge, code)));
+      const answered = statuses(res);
+      expect(answered.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+      expect(answered.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+      expect((await t.database.db.selectFrom('two_factor_failures').select('id').where('user_id', '=', u.id).execute()).length).toBeLessThanOrEqual(5);
+    });
+
+    it('one sign-in spends one code: several recovery codes sent with the same challenge spend only the first', async () => {
+      const u = await enrolled();
+      const challenge = await challengeFor(u.email);
+      const res = await Promise.all(u.recoveryCodes.slice(0, 4).map((code) => secondStep(challenge, code)));
+      expect(statuses(res)).toEqual([200, 401, 401, 401]);
+      for (const r of res.filter((x) => x.statusCode === 401)) expect(r.json().code).toBe('auth.challenge_expired');
+      expect(res.filter((r) => session(r) !== undefined)).toHaveLength(1);
+      expect((await u.as.get('/api/v1/me/two-factor')).body.recoveryCodesLeft).toBe(9);
+    });
+
+    it('a code is accepted once, whatever the number of sign-ins it is sent to at once', async () => {
+      const u = await enrolled();
+      const challenges = async () => Promise.all([1, 2, 3, 4, 5].map(() => challengeFor(u.email)));
+      expect(statuses(await Promise.all((await challenges()).map((c) => secondStep(c, u.recoveryCodes[0]!))))).toEqual([200, 401, 401, 401, 401]);
+      // The wrong tries of the losers pass with the window.
+      clock.advance(16 * 60_000);
+      const code = codeNow(u.secret);
+      expect(statuses(await Promise.all((await challenges()).map((c) => secondStep(c, code))))).toEqual([200, 401, 401, 401, 401]);
+    });
+  });
+
   describe('recovery codes and turning off', () => {
     it('regenerates after the password or a code; the old codes stop working', async () => {
       const u = await enrolled();
-      expectProblem(await u.as.post('/api/v1/me/two-factor/recovery-codes', { password: 'not-the-password' }), 422, 'two_factor.invalid_proof');
-      expectProblem(await u.as.post('/api/v1/me/two-factor/recovery-codes', {}), 400);
-      const byPassword = await u.as.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD });
+      expectProblem(await u.me.post('/api/v1/me/two-factor/recovery-codes', { password: 'not-the-password' }), 422, 'two_factor.invalid_proof');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/recovery-codes', {}), 400);
+      const byPassword = await u.me.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD });
       expect(byPassword.status).toBe(200);
       expect(byPassword.body.recoveryCodes).toHaveLength(10);
-      const byCode = await u.as.post('/api/v1/me/two-factor/recovery-codes', { code: codeNow(u.secret) });
+      const byCode = await u.me.post('/api/v1/me/two-factor/recovery-codes', { code: codeNow(u.secret) });
       expect(byCode.status).toBe(200);
       expect(byCode.body.recoveryCodes).not.toEqual(byPassword.body.recoveryCodes);
       expectProblem(await secondStep(await challengeFor(u.email), u.recoveryCodes[0]!), 401);
@@ -233,11 +289,11 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
 
     it('turns off after the password: the password alone signs in again', async () => {
       const u = await enrolled();
-      expectProblem(await deleteWithBody('/api/v1/me/two-factor', u.token, { password: 'not-the-password' }), 422);
-      expect((await deleteWithBody('/api/v1/me/two-factor', u.token, { password: PASSWORD })).status).toBe(204);
+      expectProblem(await u.me.delete('/api/v1/me/two-factor', { password: 'not-the-password' }), 422);
+      expect((await u.me.delete('/api/v1/me/two-factor', { password: PASSWORD })).status).toBe(204);
       expect((await u.as.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
       expect((await login(u.email)).statusCode).toBe(200);
-      expectProblem(await deleteWithBody('/api/v1/me/two-factor', u.token, { password: PASSWORD }), 409, 'two_factor.not_enabled');
+      expectProblem(await u.me.delete('/api/v1/me/two-factor', { password: PASSWORD }), 409, 'two_factor.not_enabled');
       const disabled = (await eventsOf(u.id)).filter((e) => e.type === 'user.two_factor_disabled');
       expect(disabled.map((e) => [e.actor_id, JSON.parse(e.payload)])).toEqual([[u.id, { reason: 'self' }]]);
     });
@@ -254,7 +310,54 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       expect((await admin.get('/api/v1/settings/security')).body).toEqual({ requireTwoFactorForStaff: true });
       const events = await t.database.db.selectFrom('events').selectAll().where('type', '=', 'settings.updated').orderBy('id', 'desc').execute();
       expect(events[0]).toMatchObject({ aggregate_type: 'settings', org_id: null });
-      expect(JSON.parse(events[0]!.payload)).toEqual({ key: 'security', changes: [{ field: 'requireTwoFactorForStaff', from: false, to: true }] });
+      expect(JSON.parse(events[0]!.payload)).toEqual({ key: 'security', changes: [{ field: 'requireTwoFactorForStaff', from: false, to: true }], sessionsEnded: expect.any(Number) });
+      expect((await putSettings(false)).status).toBe(200);
+      const off = await t.database.db.selectFrom('events').select('payload').where('type', '=', 'settings.updated').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(JSON.parse(off.payload)).toEqual({ key: 'security', changes: [{ field: 'requireTwoFactorForStaff', from: true, to: false }] });
+    });
+
+    it('turning it on signs out staff who signed in with a password alone and have not set it up, but not the admin doing it', async () => {
+      const signedIn = async (res: Inject) => (await t.app.inject({ url: '/api/v1/me', cookies: { vigie_session: session(res)! } })).statusCode === 200;
+      const agent = await user();
+      const manager = await f.user('manager', { password: PASSWORD });
+      const managerPassword = await login((manager as unknown as { email: string }).email);
+      const agentPassword = await login(agent.email);
+      const withApp = await enrolled();
+      const withAppPassword = await login(withApp.email); // a code was asked: no session, nothing to end
+      expect(withAppPassword.statusCode).toBe(202);
+      const withAppSession = await secondStep(await challengeFor(withApp.email), codeNow(withApp.secret));
+      const requester = await user('requester');
+      const requesterPassword = await login(requester.email);
+      const adminHere = await login(ADMIN.email, ADMIN.password);
+      const adminElsewhere = await login(ADMIN.email, ADMIN.password);
+      // Single sign-on leaves the second factor to the identity provider: such a session stays.
+      const sso = await openSession(buildCtx({ database: t.database, clock }), agent.id, { ip: '203.0.113.9', userAgent: undefined, method: 'sso' });
+      const ssoSignedIn = async () => (await t.app.inject({ url: '/api/v1/me', cookies: { vigie_session: sso.sessionToken } })).statusCode === 200;
+      const sessionsBefore = (await t.database.db.selectFrom('sessions').select('id').execute()).length;
+
+      const res = await t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff: true }, cookies: { vigie_session: session(adminHere)! } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await signedIn(agentPassword)).toBe(false);
+      expect(await signedIn(managerPassword)).toBe(false);
+      expect((await agent.me.get('/api/v1/me')).status).toBe(401);
+      expect(await signedIn(adminElsewhere)).toBe(false);
+      expect(await signedIn(adminHere)).toBe(true);
+      expect(await signedIn(withAppSession)).toBe(true);
+      expect((await withApp.me.get('/api/v1/me')).status).toBe(200);
+      expect(await signedIn(requesterPassword)).toBe(true);
+      expect(await ssoSignedIn()).toBe(true);
+      // API tokens are no sessions.
+      expect((await agent.as.get('/api/v1/me')).status).toBe(200);
+      const sessionsAfter = (await t.database.db.selectFrom('sessions').select('id').execute()).length;
+      const event = await t.database.db.selectFrom('events').select(['payload', 'actor_id']).where('type', '=', 'settings.updated').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(JSON.parse(event.payload).sessionsEnded).toBe(sessionsBefore - sessionsAfter);
+      expect(sessionsBefore - sessionsAfter).toBeGreaterThanOrEqual(4);
+      // Their next password sign-in asks for the set-up.
+      expect((await login(agent.email)).json()).toMatchObject({ twoFactorSetupRequired: true });
+      // Already required: saving it again ends nothing more.
+      expect((await putSettings(true)).status).toBe(200);
+      expect(await signedIn(adminHere)).toBe(true);
+      expect((await t.database.db.selectFrom('sessions').select('id').execute()).length).toBe(sessionsAfter);
     });
 
     it('staff without it set it up at sign-in and get their session and recovery codes; requesters are not asked', async () => {
@@ -283,7 +386,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       clock.advance(STEP_MS);
       expect((await secondStep(await challengeFor(agent.email), codeNow(secret))).statusCode).toBe(200);
       expect((await agent.as.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, required: true });
-      expectProblem(await deleteWithBody('/api/v1/me/two-factor', agent.token, { password: PASSWORD }), 409, 'two_factor.required');
+      expectProblem(await client(t.app, { session: session(done)! }).delete('/api/v1/me/two-factor', { password: PASSWORD }), 409, 'two_factor.required');
       expect((await login(requester.email)).statusCode).toBe(200);
       expect((await requester.as.get('/api/v1/me/two-factor')).body.required).toBe(false);
     });
@@ -297,6 +400,33 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       expectProblem(reply(await post('/api/v1/auth/login/two-factor/setup', { challenge })), 401, 'auth.challenge_expired');
       const verify = await challengeFor(enrolledAgent.email);
       expectProblem(reply(await post('/api/v1/auth/login/two-factor/setup', { challenge: verify })), 409, 'auth.challenge_purpose');
+    });
+  });
+
+  describe('sign-ins half-way through end with the sessions', () => {
+    const NEW_PASSWORD = 'another-two-factor-pw-456';
+    type Enrolled = Awaited<ReturnType<typeof enrolled>>;
+    const cases: [string, (u: Enrolled) => Promise<Reply>][] = [
+      ['their own password change', (u) => u.me.post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })],
+      ["an admin's password reset", (u) => f.admin.patch(`/api/v1/users/${u.id}`, { password: NEW_PASSWORD })],
+      ['a deactivation (then a reactivation)', async (u) => (await f.admin.delete(`/api/v1/users/${u.id}`), f.admin.patch(`/api/v1/users/${u.id}`, { active: true }))],
+      ['"sign out everywhere else"', (u) => u.me.post('/api/v1/me/sessions/revoke-others')],
+      ["an admin's \"sign out of every session\"", (u) => f.admin.delete(`/api/v1/users/${u.id}/sessions`)],
+    ];
+    it.each(cases)('%s ends the challenges waiting for a second factor', async (_what, end) => {
+      const u = await enrolled();
+      const challenge = await challengeFor(u.email);
+      expect((await end(u)).status).toBe(200);
+      expectProblem(await secondStep(challenge, codeNow(u.secret)), 401, 'auth.challenge_expired');
+      expect(await t.database.db.selectFrom('login_challenges').select('id').where('user_id', '=', u.id).execute()).toEqual([]);
+    });
+
+    it('so does an admin reset of a forced set-up: the old password cannot finish it', async () => {
+      const agent = await user();
+      await putSettings(true);
+      const { challenge } = (await login(agent.email)).json();
+      expect((await f.admin.patch(`/api/v1/users/${agent.id}`, { password: NEW_PASSWORD })).status).toBe(200);
+      expectProblem(await post('/api/v1/auth/login/two-factor/setup', { challenge }), 401, 'auth.challenge_expired');
     });
   });
 
@@ -324,7 +454,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
 
   it('no seed, code or recovery code ever reaches the outbox', async () => {
     const u = await enrolled();
-    await u.as.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD });
+    await u.me.post('/api/v1/me/two-factor/recovery-codes', { password: PASSWORD });
     const payloads = (await t.database.db.selectFrom('events').select('payload').execute()).map((e) => e.payload).join('\n');
     expect(payloads).not.toContain(u.secret);
     for (const c of u.recoveryCodes) expect(payloads).not.toContain(c);

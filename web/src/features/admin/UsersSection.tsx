@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Group, Modal, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Modal, PasswordInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api } from '../../app/api.ts';
 import type { Me } from '../auth/session.ts';
 import { type User, useSave } from './api.ts';
@@ -182,15 +183,25 @@ function UserForm({ user, me, onClose }: { user: User | null; me: Me; onClose: (
           </Stack>
         </Radio.Group>
       )}
-      <PasswordInput
-        label={t('admin.users.password')}
-        description={user ? t('admin.users.passwordKeep') : t('admin.users.passwordHelp', { count: MIN_PASSWORD })}
-        required={!user}
-        autoComplete="new-password"
-        value={values.password}
-        onChange={(e) => set('password', e.currentTarget.value)}
-        error={errors.password}
-      />
+      {isSelf ? (
+        // One's own password changes with the current one, on the account page (the API refuses it here).
+        <Text size="sm" c="dimmed">
+          {t('admin.users.ownPassword')}{' '}
+          <Anchor component={Link} href="/account" size="sm">
+            {t('admin.users.ownPasswordLink')}
+          </Anchor>
+        </Text>
+      ) : (
+        <PasswordInput
+          label={t('admin.users.password')}
+          description={user ? t('admin.users.passwordKeep') : t('admin.users.passwordHelp', { count: MIN_PASSWORD })}
+          required={!user}
+          autoComplete="new-password"
+          value={values.password}
+          onChange={(e) => set('password', e.currentTarget.value)}
+          error={errors.password}
+        />
+      )}
       {user && user.active && !isSelf && (
         <Group justify="space-between" wrap="nowrap">
           <Text size="sm" c="dimmed">

@@ -5,7 +5,8 @@ import type { Executor } from '../db/database.ts';
 import { appendEvent } from '../events/event.repository.ts';
 import { diff } from '../lib/diff.ts';
 import { type Actor, requireRole } from '../tenancy/scope.ts';
-import * as repo from './settings.repository.ts';
+import * as repo from '../settings/settings.repository.ts';
+import { deletePasswordOnlySessionsOfStaff } from './auth.repository.ts';
 
 type Security = z.infer<typeof SecuritySettings>;
 
@@ -24,7 +25,12 @@ export async function getSecuritySettings(ctx: Ctx, actor: Actor): Promise<Secur
   return securitySettings(ctx.db);
 }
 
-export async function updateSecuritySettings(ctx: Ctx, actor: Actor, input: Security): Promise<Security> {
+/**
+ * Changes the provider-wide security settings. Requiring two-factor sign-in of staff also ends the sessions that
+ * staff without it opened with a password alone (all but `currentSession`, the admin's own of this change): else
+ * they would stay signed in for up to the session lifetime; they set it up at their next sign-in.
+ */
+export async function updateSecuritySettings(ctx: Ctx, actor: Actor, input: Security, currentSession?: string): Promise<Security> {
   requireRole(actor, 'admin');
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction().execute(async (trx) => {
@@ -33,7 +39,10 @@ export async function updateSecuritySettings(ctx: Ctx, actor: Actor, input: Secu
     const changes = diff(before, after);
     if (changes.length > 0) {
       await repo.putSetting(trx, SECURITY_KEY, after, now, actor.userId);
-      await appendEvent(trx, { type: 'settings.updated', orgId: null, aggregateType: 'settings', aggregateId: PROVIDER_SETTINGS_ID, actorId: actor.userId, payload: { key: SECURITY_KEY, changes } }, now);
+      const required = !before.requireTwoFactorForStaff && after.requireTwoFactorForStaff;
+      const ended = required ? { sessionsEnded: await deletePasswordOnlySessionsOfStaff(trx, currentSession) } : {};
+      const payload = { key: SECURITY_KEY, changes, ...ended };
+      await appendEvent(trx, { type: 'settings.updated', orgId: null, aggregateType: 'settings', aggregateId: PROVIDER_SETTINGS_ID, actorId: actor.userId, payload }, now);
     }
     return after;
   });
