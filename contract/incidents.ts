@@ -22,6 +22,14 @@ export const IncidentIdParams = z.object({
     .pipe(z.number().int().positive().max(MAX_ID)),
 });
 
+/**
+ * A field of an incident, a timeline entry or an attachment that only staff are given: a requester's answers
+ * leave it out (the portal shows none of them: assignment, internal classification and counters, SLA clocks).
+ */
+function staffOnly<T extends z.ZodType>(schema: T) {
+  return schema.optional().describe(`${schema.description ? `${schema.description}. ` : ''}Staff only: absent for requesters`);
+}
+
 export const Incident = z.object({
   id: Id,
   ref: z.string(),
@@ -36,37 +44,41 @@ export const Incident = z.object({
   impact: z.number().int(),
   urgency: z.number().int(),
   priority: z.number().int(),
-  priorityOverridden: z.boolean(),
-  priorityReason: z.string().nullable(),
+  priorityOverridden: staffOnly(z.boolean()),
+  priorityReason: staffOnly(z.string().nullable()),
   reportedAt: Timestamp,
   serviceId: Id.nullable(),
-  ciIds: z.array(Id),
-  teamId: Id.nullable(),
-  agentId: Id.nullable(),
+  ciIds: staffOnly(z.array(Id)),
+  teamId: staffOnly(Id.nullable()),
+  agentId: staffOnly(Id.nullable()),
   parentId: Id.nullable(),
   childIds: z.array(Id),
-  problemId: Id.nullable(),
-  resolutionCode: ResolutionCode.nullable(),
+  problemId: staffOnly(Id.nullable()),
+  resolutionCode: staffOnly(ResolutionCode.nullable()),
   resolution: z.string().nullable(),
-  reopenCount: z.number().int(),
-  createdById: Id.nullable(),
+  reopenCount: staffOnly(z.number().int()),
+  createdById: staffOnly(Id.nullable()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   resolvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
-  lastCustomerUpdateAt: Timestamp.nullable().describe('When the customer last reported, replied, confirmed or reopened'),
-  slaPolicyId: Id.nullable(),
-  ttoDueAt: Timestamp.nullable().describe('Time to own: due instant (business time of the policy calendar)'),
-  ttrDueAt: Timestamp.nullable().describe('Time to resolve: due instant; null while the clock is paused'),
-  ttoMetAt: Timestamp.nullable().describe('First assignment to an agent or first public reply'),
-  ttoWarned: z.boolean(),
-  ttoBreached: z.boolean(),
-  ttrWarned: z.boolean(),
-  ttrBreached: z.boolean(),
-  slaPaused: z.boolean().describe('The TTR clock is stopped (pending for a reason the policy pauses on)'),
-  slaPausedMinutes: z.number().int().describe('Business minutes not counted against TTR so far: stays in pending the policy pauses on, and time spent resolved before a reopening'),
+  lastCustomerUpdateAt: staffOnly(Timestamp.nullable().describe('When the customer last reported, replied, confirmed or reopened')),
+  slaPolicyId: staffOnly(Id.nullable()),
+  ttoDueAt: staffOnly(Timestamp.nullable().describe('Time to own: due instant (business time of the policy calendar)')),
+  ttrDueAt: staffOnly(Timestamp.nullable().describe('Time to resolve: due instant; null while the clock is paused')),
+  ttoMetAt: staffOnly(Timestamp.nullable().describe('First assignment to an agent or first public reply')),
+  ttoWarned: staffOnly(z.boolean()),
+  ttoBreached: staffOnly(z.boolean()),
+  ttrWarned: staffOnly(z.boolean()),
+  ttrBreached: staffOnly(z.boolean()),
+  slaPaused: staffOnly(z.boolean().describe('The TTR clock is stopped (pending for a reason the policy pauses on)')),
+  slaPausedMinutes: staffOnly(z.number().int().describe('Business minutes not counted against TTR so far: stays in pending the policy pauses on, and time spent resolved before a reopening')),
 });
 export type Incident = z.infer<typeof Incident>;
+/** An incident as staff are given it: with every staff-only field. */
+export type StaffIncident = Incident &
+  Required<Pick<Incident, 'priorityOverridden' | 'priorityReason' | 'ciIds' | 'teamId' | 'agentId' | 'problemId' | 'resolutionCode' | 'reopenCount' | 'createdById'
+    | 'lastCustomerUpdateAt' | 'slaPolicyId' | 'ttoDueAt' | 'ttrDueAt' | 'ttoMetAt' | 'ttoWarned' | 'ttoBreached' | 'ttrWarned' | 'ttrBreached' | 'slaPaused' | 'slaPausedMinutes'>>;
 
 const Title = z.string().trim().min(1).max(255);
 const Description = z.string().max(100_000);
@@ -157,7 +169,7 @@ export const Attachment = z.object({
   filename: z.string(),
   contentType: z.string().describe('Sniffed from the bytes, not taken from the upload'),
   size: z.number().int(),
-  uploadedById: Id.nullable(),
+  uploadedById: staffOnly(Id.nullable()),
   createdAt: Timestamp,
   url: z.string(),
 });
@@ -167,7 +179,7 @@ export const TimelineEntry = z.object({
   incidentId: Id,
   kind: z.enum(['reply', 'note', 'event']),
   visibility: CommentVisibility,
-  authorId: Id.nullable(),
+  authorId: staffOnly(Id.nullable()),
   authorName: z.string().nullable(),
   body: z.string().nullable(),
   event: z.string().nullable().describe('created, status_changed, field_changed, …'),

@@ -3,6 +3,7 @@ import { appendEvent } from '../events/event.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { loadForChange } from '../incidents/incident.service.ts';
 import { findVisibleIncident } from '../incidents/incident.repository.ts';
+import { attachmentForRequester } from '../incidents/requester-view.ts';
 import { type Actor, isStaff } from '../tenancy/scope.ts';
 import { appendTimeline } from '../timeline/timeline.repository.ts';
 import { sniffContentType } from './attachment-storage.ts';
@@ -47,7 +48,7 @@ export async function addAttachments(ctx: Ctx, actor: Actor, incidentId: number,
         );
       }
       await appendEvent(trx, { type: 'incident.attachments_added', orgId: incident.org_id, aggregateType: 'incident', aggregateId: incidentId, actorId: actor.userId, payload: { visibility, files: rows.map((r) => r.filename) } }, now);
-      return rows.map(repo.toAttachment);
+      return rows.map((r) => present(actor, repo.toAttachment(r)));
     });
   } catch (err) {
     await Promise.all(stored.map((f) => ctx.storage.remove(f.key)));
@@ -57,7 +58,12 @@ export async function addAttachments(ctx: Ctx, actor: Actor, incidentId: number,
 
 export async function listIncidentAttachments(ctx: Ctx, actor: Actor, incidentId: number) {
   if (!(await findVisibleIncident(ctx.db, actor, incidentId))) throw AppError.notFound('Incident');
-  return (await repo.listAttachments(ctx.db, incidentId, !isStaff(actor))).map(repo.toAttachment);
+  return (await repo.listAttachments(ctx.db, incidentId, !isStaff(actor))).map((r) => present(actor, repo.toAttachment(r)));
+}
+
+/** A file as the API answers this actor: requesters are not given who uploaded it. */
+function present(actor: Actor, file: ReturnType<typeof repo.toAttachment>) {
+  return isStaff(actor) ? file : attachmentForRequester(file);
 }
 
 /** An attachment the actor may download: its incident is visible, and internal files are for staff. */

@@ -9,6 +9,7 @@ import { incidentRef } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
 import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { loadForChange } from './incident.service.ts';
+import { timelineEntryForRequester } from './requester-view.ts';
 
 /**
  * Adds a public reply or an internal note. A requester's reply takes a `pending` incident back to
@@ -45,6 +46,7 @@ export async function addComment(ctx: Ctx, actor: Actor, id: number, input: z.in
       );
     }
     await appendEvent(trx, { type: 'incident.commented', orgId: incident.org_id, aggregateType: 'incident', aggregateId: id, actorId: actor.userId, payload: { visibility: input.visibility, ref: incidentRef(id) } }, now);
-    return { ...toTimelineEntry(await getTimelineEntry(trx, entryId!)), attachments: [] };
+    const entry = { ...toTimelineEntry(await getTimelineEntry(trx, entryId!)), attachments: [] };
+    return isStaff(actor) ? entry : timelineEntryForRequester(entry);
   });
 }

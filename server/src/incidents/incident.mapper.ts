@@ -1,4 +1,4 @@
-import type { Incident } from '../../../contract/incidents.ts';
+import type { Incident, StaffIncident } from '../../../contract/incidents.ts';
 import type { IncidentRow } from './incident.repository.ts';
 
 /** `I-000123`: the id, padded; ids are never reused, so references never repeat. */
@@ -6,7 +6,8 @@ export function incidentRef(id: number): string {
   return `I-${String(id).padStart(6, '0')}`;
 }
 
-export function toIncident(row: IncidentRow, childIds: number[]): Incident {
+/** Every field of an incident: what staff are given (requesters are given what `forRequester` keeps of it). */
+export function toIncident(row: IncidentRow, childIds: number[]): StaffIncident {
   return {
     id: row.id,
     ref: incidentRef(row.id),
@@ -30,7 +31,7 @@ export function toIncident(row: IncidentRow, childIds: number[]): Incident {
     parentId: row.parent_id,
     childIds,
     problemId: row.problem_id,
-    resolutionCode: row.resolution_code as Incident['resolutionCode'],
+    resolutionCode: row.resolution_code as StaffIncident['resolutionCode'],
     resolution: row.resolution,
     reopenCount: row.reopen_count,
     createdById: row.created_by,

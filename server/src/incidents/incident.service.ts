@@ -17,6 +17,7 @@ import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
 import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { computePriority, type PriorityMatrix } from './priority.ts';
+import { forRequester } from './requester-view.ts';
 
 const REQUESTER_CHANNELS: Channel[] = ['portal', 'email', 'api'];
 
@@ -189,7 +190,8 @@ export async function presentOne(db: Executor, actor: Actor, row: repo.IncidentR
 /**
  * Incidents as the API answers this actor, in a few queries for a whole page: with their caller's name, and only
  * the parent and children the actor may see (a major incident may span organizations; a requester may see only
- * their own reports).
+ * their own reports). Requesters are given only what `forRequester` allows: every answer of an incident goes
+ * through here (create, get, list, edit, transitions).
  */
 async function present(db: Executor, actor: Actor, rows: repo.IncidentRow[]): Promise<Incident[]> {
   const [children, names, parents] = await Promise.all([
@@ -197,11 +199,14 @@ async function present(db: Executor, actor: Actor, rows: repo.IncidentRow[]): Pr
     namesOfPeople(db, rows.map((r) => r.caller_id)),
     repo.visibleIncidentIds(db, actor, rows.flatMap((r) => (r.parent_id === null ? [] : [r.parent_id]))),
   ]);
-  return rows.map((r) => ({
-    ...toIncident(r, children.get(r.id) ?? []),
-    parentId: r.parent_id !== null && parents.has(r.parent_id) ? r.parent_id : null,
-    callerName: names.get(r.caller_id ?? 0) ?? null,
-  }));
+  return rows.map((r) => {
+    const incident: Incident = {
+      ...toIncident(r, children.get(r.id) ?? []),
+      parentId: r.parent_id !== null && parents.has(r.parent_id) ? r.parent_id : null,
+      callerName: names.get(r.caller_id ?? 0) ?? null,
+    };
+    return isStaff(actor) ? incident : forRequester(incident);
+  });
 }
 
 /** Loads an incident the actor may see for a change; 404 if foreign, 409 once closed (read-only). */

@@ -226,6 +226,124 @@ describe.each(DIALECTS)('a requester’s live stream on %s', (dialect) => {
   });
 });
 
+/** Fields only staff are given (the contract marks them "Staff only: absent for requesters"). */
+const STAFF_ONLY = [
+  'priorityOverridden', 'priorityReason', 'ciIds', 'teamId', 'agentId', 'problemId', 'resolutionCode', 'reopenCount', 'createdById',
+  'lastCustomerUpdateAt', 'slaPolicyId', 'ttoDueAt', 'ttrDueAt', 'ttoMetAt', 'ttoWarned', 'ttoBreached', 'ttrWarned', 'ttrBreached',
+  'slaPaused', 'slaPausedMinutes',
+];
+/** The staff-only fields an answer carries. */
+const staffFieldsOf = (incident: Record<string, unknown>) => STAFF_ONLY.filter((k) => k in incident);
+
+/**
+ * A requester's answers carry nothing of what only staff see: assignment, the priority override and its reason, the
+ * resolution code, counters, who logged it, SLA clocks; in timelines and files, no user id and no change of those fields.
+ */
+describe.each(DIALECTS)('a requester’s answers on %s', (dialect) => {
+  const clock = testClock('2026-03-02T08:00:00.000Z');
+  let t: TestApp;
+  let f: ReturnType<typeof factories>;
+  let requester: Awaited<ReturnType<ReturnType<typeof factories>['user']>>;
+  let agent: typeof requester;
+  let manager: typeof requester;
+  let team: { id: number };
+  let incident: { id: number; ref: string };
+
+  beforeAll(async () => {
+    t = await startTestApp(dialect, { clock });
+    f = factories(t);
+    const hours = [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' }));
+    const calendar = await f.admin.post('/api/v1/calendars', { name: 'Office', timezone: 'Europe/Paris', hours });
+    const targets = [1, 2, 3, 4].map((priority) => ({ priority, ttoMinutes: 60, ttrMinutes: 480 }));
+    expect((await f.admin.post('/api/v1/sla-policies', { name: 'Standard', calendarId: calendar.body.id, targets, warnAtPercent: 75 })).status).toBe(201);
+    const orgId = (await f.organization({ maturityLevel: 2 })).id;
+    requester = await f.user('requester', { orgId, portalScope: 'own' });
+    agent = await f.user('agent');
+    manager = await f.user('manager');
+    team = await f.team([agent.id]);
+  });
+  afterAll(() => t?.close());
+
+  it('create, get and list: none of the staff-only fields for the requester, all of them for staff', async () => {
+    const created = await requester.as.post('/api/v1/incidents', { title: 'Printer jams', description: 'Tray 2', urgency: 2 });
+    expect(created.status).toBe(201);
+    expect(staffFieldsOf(created.body)).toEqual([]);
+    expect(created.body).toMatchObject({ ref: expect.stringMatching(/^I-\d{6}$/), title: 'Printer jams', status: 'new', priority: expect.any(Number) });
+    incident = created.body;
+
+    // Staff assign it, override its priority with a reason, and own it: now every staff-only field has a value.
+    expect((await agent.as.patch(`/api/v1/incidents/${incident.id}`, { teamId: team.id, agentId: agent.id })).status).toBe(200);
+    const override = await manager.as.patch(`/api/v1/incidents/${incident.id}`, { priority: 1, priorityReason: 'CEO, board meeting at noon' });
+    expect(override.status).toBe(200);
+    expect(staffFieldsOf(override.body)).toEqual(STAFF_ONLY);
+    expect(override.body).toMatchObject({ teamId: team.id, agentId: agent.id, priorityReason: 'CEO, board meeting at noon', slaPolicyId: expect.any(Number) });
+
+    const got = await requester.as.get(`/api/v1/incidents/${incident.ref}`);
+    expect(got.status).toBe(200);
+    expect(staffFieldsOf(got.body)).toEqual([]);
+    expect(got.body).toMatchObject({ ref: incident.ref, status: 'assigned', priority: 1, title: 'Printer jams', description: 'Tray 2' });
+    const listed = await requester.as.get('/api/v1/incidents?limit=200');
+    expect(listed.body.items.map((i: { id: number }) => i.id)).toEqual([incident.id]);
+    expect(staffFieldsOf(listed.body.items[0])).toEqual([]);
+
+    expect(staffFieldsOf((await agent.as.get(`/api/v1/incidents/${incident.id}`)).body)).toEqual(STAFF_ONLY);
+    const staffList = await agent.as.get('/api/v1/incidents?limit=200');
+    expect(staffFieldsOf(staffList.body.items.find((i: { id: number }) => i.id === incident.id))).toEqual(STAFF_ONLY);
+  });
+
+  it('transitions: the requester’s answer leaves them out, the agent’s carries them; edits are for staff', async () => {
+    expect((await agent.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'in_progress' })).status).toBe(200);
+    const resolved = await agent.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'resolved', resolutionCode: 'user_error', resolution: 'Paper loaded the right way' });
+    expect(resolved.status).toBe(200);
+    expect(staffFieldsOf(resolved.body)).toEqual(STAFF_ONLY);
+
+    const reopened = await requester.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'in_progress', comment: 'Still jams' });
+    expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
+    expect(staffFieldsOf(reopened.body)).toEqual([]);
+    expect(reopened.body).toMatchObject({ status: 'in_progress', resolution: null });
+
+    // A requester cannot edit: the refusal carries no incident.
+    const edit = await requester.as.patch(`/api/v1/incidents/${incident.id}`, { title: 'Printer jams again' });
+    expect(edit.status).toBe(403);
+    expect(staffFieldsOf(edit.body)).toEqual([]);
+    expect(edit.body).not.toHaveProperty('ref');
+  });
+
+  it('timeline, replies and files: no user id, and no change of a staff-only field, for the requester', async () => {
+    const reply = await requester.as.post(`/api/v1/incidents/${incident.id}/comments`, { body: 'Here is a photo', visibility: 'public' });
+    expect(reply.status).toBe(201);
+    expect(reply.body).not.toHaveProperty('authorId');
+    expect(reply.body.authorName).toBe(requester.name);
+    expect((await upload(t, requester.token, incident.id, 'public')).body.items[0]).not.toHaveProperty('uploadedById');
+    expect((await upload(t, agent.token, incident.id, 'public')).body.items[0]).toHaveProperty('uploadedById', agent.id);
+
+    const seen = (await requester.as.get(`/api/v1/incidents/${incident.id}/timeline`)).body.items as TimelineItem[];
+    expect(seen.filter((e) => 'authorId' in e)).toEqual([]);
+    const fields = new Set(seen.flatMap((e) => (e.changes ?? []).map((c) => c.field)));
+    expect([...fields].filter((field) => STAFF_ONLY.includes(field))).toEqual([]);
+    // What the portal shows of them stays: who answered, and the status changes with the resolution text.
+    expect(seen.some((e) => e.authorName === agent.name)).toBe(true);
+    expect(fields).toEqual(new Set(['status', 'resolution', 'resolvedAt', 'attachment']));
+    expect(seen.flatMap((e) => e.attachments).filter((a) => 'uploadedById' in a)).toEqual([]);
+    const files = await requester.as.get(`/api/v1/incidents/${incident.id}/attachments`);
+    expect(files.body.items).toHaveLength(2);
+    expect(files.body.items.filter((a: object) => 'uploadedById' in a)).toEqual([]);
+
+    // Staff see every author id and every change: who took it, the resolution code, the reopen counter.
+    const staff = (await agent.as.get(`/api/v1/incidents/${incident.id}/timeline`)).body.items as TimelineItem[];
+    expect(staff.every((e) => 'authorId' in e)).toBe(true);
+    const staffFields = new Set(staff.flatMap((e) => (e.changes ?? []).map((c) => c.field)));
+    expect(['agentId', 'teamId', 'resolutionCode', 'reopenCount', 'priorityReason'].filter((field) => !staffFields.has(field))).toEqual([]);
+    expect((await agent.as.get(`/api/v1/incidents/${incident.id}/attachments`)).body.items.every((a: object) => 'uploadedById' in a)).toBe(true);
+  });
+});
+
+interface TimelineItem {
+  authorName: string | null;
+  changes: { field: string }[] | null;
+  attachments: object[];
+}
+
 interface Stream {
   messages: { id: number; type: string; incidentId: number | null }[];
   close(): void;

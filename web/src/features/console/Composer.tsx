@@ -2,7 +2,7 @@ import { Alert, Button, FileInput, Group, Paper, Stack, Tabs, Text, Textarea } f
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api.ts';
-import { type Incident, useComment, useInvalidateIncident } from '../incidents/api.ts';
+import { type StaffIncident, useComment, useInvalidateIncident } from '../incidents/api.ts';
 import { uploadAttachments } from '../incidents/attachments.ts';
 
 type Mode = 'public' | 'internal';
@@ -17,7 +17,7 @@ const LOOK: Record<Mode, { color: string; ink: string; bg?: string; border: stri
  * Two composers, one per mode, each with its own draft: text typed as an internal note stays in the
  * note tab, so switching tabs can never turn a note into a public reply.
  */
-export function Composer({ incident }: { incident: Incident }) {
+export function Composer({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<Mode>('public');
   return (
@@ -51,7 +51,7 @@ export function Composer({ incident }: { incident: Incident }) {
   );
 }
 
-function ComposerForm({ incident, mode }: { incident: Incident; mode: Mode }) {
+function ComposerForm({ incident, mode }: { incident: StaffIncident; mode: Mode }) {
   const { t } = useTranslation();
   const comment = useComment(incident.id);
   const invalidate = useInvalidateIncident();

@@ -6,7 +6,7 @@ import { ApiError } from '../../app/api.ts';
 import { formatDateTime } from '../../app/format.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import type { Me } from '../auth/session.ts';
-import { type Incident, useIncident, useTimeline, useUpdateIncident } from '../incidents/api.ts';
+import { type StaffIncident, useIncident, useTimeline, useUpdateIncident } from '../incidents/api.ts';
 import { PriorityBadge, StatusBadge } from '../incidents/badges.tsx';
 import { SlaCountdown } from '../incidents/SlaCountdown.tsx';
 import { Timeline } from '../incidents/Timeline.tsx';
@@ -22,7 +22,7 @@ import { Transitions } from './Transitions.tsx';
 export default function ConsoleIncident({ id, me }: { id: string; me: Me }) {
   const { t } = useTranslation();
   const live = useLiveUpdates();
-  const incident = useIncident(id);
+  const incident = useIncident<StaffIncident>(id);
   // Ask for the timeline with the incident rather than after it (same cache entry as TimelineSection's).
   useTimeline(id);
 
@@ -89,7 +89,7 @@ function BackLink() {
   );
 }
 
-function Header({ incident }: { incident: Incident }) {
+function Header({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const orgs = useOrganizations();
   return (
@@ -122,7 +122,7 @@ function Header({ incident }: { incident: Incident }) {
   );
 }
 
-function EditableTitle({ incident }: { incident: Incident }) {
+function EditableTitle({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const [editing, setEditing] = useState(false);
@@ -170,7 +170,7 @@ function EditableTitle({ incident }: { incident: Incident }) {
   );
 }
 
-function Description({ incident }: { incident: Incident }) {
+function Description({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const [editing, setEditing] = useState(false);
@@ -229,7 +229,7 @@ function Description({ incident }: { incident: Incident }) {
 }
 
 /** Why it waits, or how it was resolved (the resolution is what the customer reads). */
-function StatusNotes({ incident }: { incident: Incident }) {
+function StatusNotes({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   if (incident.status === 'pending' && incident.pendingReason) {
     return (
@@ -255,7 +255,7 @@ function ink(color: string): string {
   return `color-mix(in srgb, var(--mantine-color-${color}-9), black 30%)`;
 }
 
-function TimelineSection({ incident }: { incident: Incident }) {
+function TimelineSection({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const timeline = useTimeline(incident.id);
   const teams = useTeams();

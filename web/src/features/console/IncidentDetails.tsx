@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api.ts';
 import { formatDateTime, formatRelative } from '../../app/format.ts';
 import type { Me } from '../auth/session.ts';
-import { type Incident, useUpdateIncident } from '../incidents/api.ts';
+import { type StaffIncident, useUpdateIncident } from '../incidents/api.ts';
 import { PriorityBadge } from '../incidents/badges.tsx';
 import { type User, useOrganizations, usePerson, useStaff, useTeams } from './api.ts';
 import { PersonSearch } from './people.tsx';
 
 /** The side panel of an incident: who it is for, who has it, how urgent; each field edited in place. */
-export function IncidentDetails({ incident, me }: { incident: Incident; me: Me }) {
+export function IncidentDetails({ incident, me }: { incident: StaffIncident; me: Me }) {
   const { t } = useTranslation();
   const orgs = useOrganizations();
   const readOnly = incident.status === 'closed';
@@ -106,7 +106,7 @@ export function AssigneeFields({
   );
 }
 
-function AssignmentEditor({ incident, me, readOnly }: { incident: Incident; me: Me; readOnly: boolean }) {
+function AssignmentEditor({ incident, me, readOnly }: { incident: StaffIncident; me: Me; readOnly: boolean }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const error = update.error instanceof ApiError ? update.error : null;
@@ -150,7 +150,7 @@ function AssignmentEditor({ incident, me, readOnly }: { incident: Incident; me: 
   );
 }
 
-function CallerField({ incident, readOnly }: { incident: Incident; readOnly: boolean }) {
+function CallerField({ incident, readOnly }: { incident: StaffIncident; readOnly: boolean }) {
   const { t } = useTranslation();
   const caller = usePerson(incident.callerId);
   const update = useUpdateIncident(incident.id);
@@ -202,7 +202,7 @@ function CallerField({ incident, readOnly }: { incident: Incident; readOnly: boo
   );
 }
 
-function ImpactUrgencyEditor({ incident, readOnly }: { incident: Incident; readOnly: boolean }) {
+function ImpactUrgencyEditor({ incident, readOnly }: { incident: StaffIncident; readOnly: boolean }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const error = update.error instanceof ApiError ? update.error : null;
@@ -231,7 +231,7 @@ function ImpactUrgencyEditor({ incident, readOnly }: { incident: Incident; readO
 }
 
 /** The priority, from the matrix or overridden by a manager with a reason. */
-function PriorityField({ incident, me, readOnly }: { incident: Incident; me: Me; readOnly: boolean }) {
+function PriorityField({ incident, me, readOnly }: { incident: StaffIncident; me: Me; readOnly: boolean }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const [overriding, setOverriding] = useState(false);
@@ -271,7 +271,7 @@ function PriorityField({ incident, me, readOnly }: { incident: Incident; me: Me;
   );
 }
 
-function PriorityOverrideForm({ incident, onDone }: { incident: Incident; onDone: () => void }) {
+function PriorityOverrideForm({ incident, onDone }: { incident: StaffIncident; onDone: () => void }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const [priority, setPriority] = useState<string | null>(String(incident.priority));

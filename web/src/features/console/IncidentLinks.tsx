@@ -3,11 +3,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError } from '../../app/api.ts';
-import { type Incident, useIncident, useIncidents, useUpdateIncident } from '../incidents/api.ts';
+import { type StaffIncident, useIncident, useIncidents, useUpdateIncident } from '../incidents/api.ts';
 import { StatusBadge } from '../incidents/badges.tsx';
 
 /** The major incident this one duplicates, or the duplicates linked to this one. */
-export function IncidentLinks({ incident }: { incident: Incident }) {
+export function IncidentLinks({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const readOnly = incident.status === 'closed';
   return (
@@ -32,9 +32,9 @@ export function IncidentLinks({ incident }: { incident: Incident }) {
   );
 }
 
-function ParentLink({ incident, readOnly }: { incident: Incident; readOnly: boolean }) {
+function ParentLink({ incident, readOnly }: { incident: StaffIncident; readOnly: boolean }) {
   const { t } = useTranslation();
-  const parent = useIncident(incident.parentId!);
+  const parent = useIncident<StaffIncident>(incident.parentId!);
   const update = useUpdateIncident(incident.id);
   return (
     <div>
@@ -63,7 +63,7 @@ function ParentLink({ incident, readOnly }: { incident: Incident; readOnly: bool
 }
 
 /** Links to a major incident typed by reference (I-000123, or just 123). */
-function SetParent({ incident }: { incident: Incident }) {
+function SetParent({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const update = useUpdateIncident(incident.id);
   const [ref, setRef] = useState('');
@@ -78,7 +78,7 @@ function SetParent({ incident }: { incident: Incident }) {
     if (!id) return setLookupError(t('console.links.badRef'));
     setBusy(true);
     try {
-      const parent = await api<Incident>(`/incidents/${id.startsWith('I-') ? id : Number(id)}`);
+      const parent = await api<StaffIncident>(`/incidents/${id.startsWith('I-') ? id : Number(id)}`);
       await update.mutateAsync({ parentId: parent.id });
       setRef('');
     } catch (e) {
@@ -113,9 +113,9 @@ function SetParent({ incident }: { incident: Incident }) {
   );
 }
 
-function Children({ incident }: { incident: Incident }) {
+function Children({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
-  const children = useIncidents({ parentId: incident.id, limit: 200 });
+  const children = useIncidents<StaffIncident>({ parentId: incident.id, limit: 200 });
   return (
     <div>
       <Text size="sm" fw={500} id="children-title">

@@ -28,7 +28,7 @@ import type { IncidentSort } from '../../../../contract/incidents.ts';
 import { formatAge, formatDateTime, formatRelative } from '../../app/format.ts';
 import { useLiveUpdates } from '../../app/live.ts';
 import type { Me } from '../auth/session.ts';
-import type { Incident } from '../incidents/api.ts';
+import type { StaffIncident } from '../incidents/api.ts';
 import { PriorityBadge, StatusBadge } from '../incidents/badges.tsx';
 import { SlaCountdown } from '../incidents/SlaCountdown.tsx';
 import { type SavedView, useCreateSavedView, useDeleteSavedView, useIncidentQueue, useOrganizations, useSavedViews, useStaff, useTeams } from './api.ts';
@@ -346,7 +346,7 @@ function QueueTable({
   empty,
   busy,
 }: {
-  items: Incident[];
+  items: StaffIncident[];
   state: QueueState;
   onSort: (s: IncidentSort) => void;
   selectedId: number | null;

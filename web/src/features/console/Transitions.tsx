@@ -4,12 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IncidentStatus } from '../../../../contract/incidents.ts';
 import { ApiError } from '../../app/api.ts';
-import { type Incident, useTransition } from '../incidents/api.ts';
+import { type StaffIncident, useTransition } from '../incidents/api.ts';
 import { AssigneeFields } from './IncidentDetails.tsx';
 import { needsDialog, PENDING_REASONS, RESOLUTION_CODES, TRANSITIONS, transitionLabel } from './lifecycle.ts';
 
 /** Buttons for the transitions allowed from the current status; those that need fields open a dialog. */
-export function Transitions({ incident }: { incident: Incident }) {
+export function Transitions({ incident }: { incident: StaffIncident }) {
   const { t } = useTranslation();
   const transition = useTransition(incident.id);
   const [target, setTarget] = useState<IncidentStatus | null>(null);
@@ -54,7 +54,7 @@ export function Transitions({ incident }: { incident: Incident }) {
 }
 
 /** The fields a transition requires: a pending reason, a resolution code and text, an assignee. */
-function TransitionForm({ incident, to, onDone }: { incident: Incident; to: IncidentStatus; onDone: () => void }) {
+function TransitionForm({ incident, to, onDone }: { incident: StaffIncident; to: IncidentStatus; onDone: () => void }) {
   const { t } = useTranslation();
   const transition = useTransition(incident.id);
   const [pendingReason, setPendingReason] = useState<string | null>(null);

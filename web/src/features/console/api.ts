@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SavedView as SavedViewSchema } from '../../../../contract/auth.ts';
 import type { Organization as OrganizationSchema, Person as PersonSchema, Team as TeamSchema, User as UserSchema } from '../../../../contract/directory.ts';
 import { api, qs } from '../../app/api.ts';
-import type { Incident, Page } from '../incidents/api.ts';
+import type { StaffIncident, Page } from '../incidents/api.ts';
 
 export type Organization = z.infer<typeof OrganizationSchema>;
 export type Person = z.infer<typeof PersonSchema>;
@@ -18,7 +18,7 @@ const DIRECTORY_STALE = 60_000;
 export function useIncidentQueue(params: Record<string, string>, enabled = true) {
   const query = useInfiniteQuery({
     queryKey: ['incidents', 'queue', params],
-    queryFn: ({ pageParam, signal }) => api<Page<Incident>>(`/incidents${qs({ ...params, limit: 50, cursor: pageParam })}`, { signal }),
+    queryFn: ({ pageParam, signal }) => api<Page<StaffIncident>>(`/incidents${qs({ ...params, limit: 50, cursor: pageParam })}`, { signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,

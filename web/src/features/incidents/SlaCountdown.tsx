@@ -2,12 +2,12 @@ import { Badge, Group, Tooltip } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatDuration } from '../../app/format.ts';
-import type { Incident } from './api.ts';
+import type { StaffIncident } from './api.ts';
 
 type Clock = 'tto' | 'ttr';
 
 /** Live countdowns of time to own and time to resolve, colored when warned or breached. */
-export function SlaCountdown({ incident, which = ['tto', 'ttr'], tickMs = 15_000 }: { incident: Incident; which?: Clock[]; tickMs?: number }) {
+export function SlaCountdown({ incident, which = ['tto', 'ttr'], tickMs = 15_000 }: { incident: StaffIncident; which?: Clock[]; tickMs?: number }) {
   const now = useNow(tickMs);
   const shown = which.filter((c) => visible(incident, c));
   if (shown.length === 0) return null;
@@ -20,13 +20,13 @@ export function SlaCountdown({ incident, which = ['tto', 'ttr'], tickMs = 15_000
   );
 }
 
-function visible(i: Incident, c: Clock): boolean {
+function visible(i: StaffIncident, c: Clock): boolean {
   if (i.slaPolicyId === null) return false;
   if (c === 'tto') return i.ttoDueAt !== null && i.ttoMetAt === null && i.status !== 'resolved' && i.status !== 'closed';
   return (i.ttrDueAt !== null || i.slaPaused) && i.status !== 'resolved' && i.status !== 'closed';
 }
 
-function Countdown({ incident: i, clock, now }: { incident: Incident; clock: Clock; now: number }) {
+function Countdown({ incident: i, clock, now }: { incident: StaffIncident; clock: Clock; now: number }) {
   const { t } = useTranslation();
   const due = clock === 'tto' ? i.ttoDueAt : i.ttrDueAt;
   const breached = clock === 'tto' ? i.ttoBreached : i.ttrBreached;

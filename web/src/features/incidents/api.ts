@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Incident, TimelineEntry } from '../../../../contract/incidents.ts';
+import type { Incident, StaffIncident, TimelineEntry } from '../../../../contract/incidents.ts';
 import { api, qs } from '../../app/api.ts';
 
-export type { Incident, TimelineEntry };
+export type { Incident, StaffIncident, TimelineEntry };
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -10,8 +10,9 @@ export interface Page<T> {
 
 export type IncidentFilters = Record<string, string | number | boolean | (string | number)[] | undefined>;
 
-export function useIncidents(filters: IncidentFilters) {
-  return useQuery({ queryKey: ['incidents', filters], queryFn: () => api<Page<Incident>>(`/incidents${qs(filters)}`) });
+/** Incidents as the signed-in user is given them: the console, staff only, asks for `StaffIncident`s (every field). */
+export function useIncidents<I extends Incident = Incident>(filters: IncidentFilters) {
+  return useQuery({ queryKey: ['incidents', filters], queryFn: () => api<Page<I>>(`/incidents${qs(filters)}`) });
 }
 
 /**
@@ -24,8 +25,9 @@ export function incidentKey(id: string | number): string {
   return m ? String(Number(m[1])) : String(id);
 }
 
-export function useIncident(id: string | number) {
-  return useQuery({ queryKey: ['incident', incidentKey(id)], queryFn: () => api<Incident>(`/incidents/${id}`) });
+/** One incident as the signed-in user is given it (see `useIncidents`). */
+export function useIncident<I extends Incident = Incident>(id: string | number) {
+  return useQuery({ queryKey: ['incident', incidentKey(id)], queryFn: () => api<I>(`/incidents/${id}`) });
 }
 
 export function useTimeline(id: string | number) {
