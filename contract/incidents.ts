@@ -142,16 +142,16 @@ export const IncidentListQuery = PageQuery.extend({
   status: csv(IncidentStatus).optional(),
   priority: csv(z.coerce.number().int().min(1).max(4)).optional(),
   orgId: csv(Id).optional(),
-  teamId: csv(Id).optional(),
-  agentId: csv(Id).optional(),
+  teamId: csv(Id).optional().describe('Staff only: 400 for requesters'),
+  agentId: csv(Id).optional().describe('Staff only: 400 for requesters'),
   callerId: Id.optional(),
   parentId: Id.optional(),
   channel: csv(Channel).optional(),
-  unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unassigned: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Staff only: 400 for requesters'),
   createdFrom: TimestampInput.optional(),
   createdTo: TimestampInput.optional(),
   q: z.string().trim().max(200).optional().describe('Full text over title and description, accent-insensitive'),
-  sort: IncidentSort.default('-createdAt'),
+  sort: IncidentSort.default('-createdAt').describe('ttrDueAt and -ttrDueAt are for staff only: 400 for requesters'),
 });
 export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
 

@@ -30,7 +30,7 @@ export function factories(t: TestApp) {
       return res.body as { id: number; orgId: number; name: string };
     },
     /** A user with an API token; `as` is a client authenticated as that user. */
-    async user(role: 'requester' | 'agent' | 'manager' | 'admin', fields: Record<string, unknown> = {}): Promise<{ id: number; personId: number | null; orgId: number | null; token: string; as: Client }> {
+    async user(role: 'requester' | 'agent' | 'manager' | 'admin', fields: Record<string, unknown> = {}): Promise<{ id: number; name: string; personId: number | null; orgId: number | null; token: string; as: Client }> {
       const n = next();
       const res = await admin.post('/api/v1/users', { email: `${role}${n}@example.test`, name: `${role} ${n}`, role, ...fields });
       if (res.status !== 201) throw new Error(`user: ${res.status} ${JSON.stringify(res.body)}`);

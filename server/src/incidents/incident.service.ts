@@ -17,7 +17,7 @@ import { toIncident } from './incident.mapper.ts';
 import * as repo from './incident.repository.ts';
 import { refreshIncidentSla } from '../sla/incident-sla.service.ts';
 import { computePriority, type PriorityMatrix } from './priority.ts';
-import { forRequester } from './requester-view.ts';
+import { forRequester, staffOnlyParameters } from './requester-view.ts';
 
 const REQUESTER_CHANNELS: Channel[] = ['portal', 'email', 'api'];
 
@@ -111,6 +111,8 @@ export async function getIncident(ctx: Ctx, actor: Actor, id: number) {
 }
 
 export async function listIncidents(ctx: Ctx, actor: Actor, query: IncidentListQuery) {
+  const staffOnly = isStaff(actor) ? [] : staffOnlyParameters(query);
+  if (staffOnly.length > 0) throw new AppError('validation', 400, 'Invalid query', staffOnly.map((path) => ({ path, message: 'For staff only: requesters are not given assignment or SLA deadlines' })));
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   // A cursor of another sort would compare a date with a number: refuse it rather than fail in SQL.
   if (after && !fitsSort(query.sort, after[0])) throw invalidCursor('Invalid cursor for this sort');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Incident, type StaffIncident, TimelineEntry } from '../../../contract/incidents.ts';
-import { attachmentForRequester, forRequester, REQUESTER_INCIDENT_FIELDS, timelineEntryForRequester } from './requester-view.ts';
+import { attachmentForRequester, forRequester, REQUESTER_INCIDENT_FIELDS, staffOnlyParameters, timelineEntryForRequester } from './requester-view.ts';
 
 const incident: StaffIncident = {
   id: 123, ref: 'I-000123', orgId: 4, callerId: 9, callerName: 'Ada Martin', title: 'Printer jams', description: 'Tray 2',
@@ -87,5 +87,22 @@ describe('attachmentForRequester', () => {
   it('leaves out who uploaded the file, and only that', () => {
     const file = { id: 3, uploadedById: 7, filename: 'a.txt' };
     expect(attachmentForRequester(file as never)).toEqual({ id: 3, filename: 'a.txt' });
+  });
+});
+
+describe('staffOnlyParameters', () => {
+  it.each([
+    [{ sort: '-createdAt' }, []],
+    [{ sort: '-updatedAt' }, []],
+    [{ sort: 'priority' }, []],
+    [{ teamId: [6], sort: '-createdAt' }, ['teamId']],
+    [{ agentId: [7], sort: '-createdAt' }, ['agentId']],
+    [{ unassigned: true, sort: '-createdAt' }, ['unassigned']],
+    [{ unassigned: false, sort: '-createdAt' }, ['unassigned']],
+    [{ sort: 'ttrDueAt' }, ['sort']],
+    [{ sort: '-ttrDueAt' }, ['sort']],
+    [{ teamId: [6], agentId: [7], unassigned: false, sort: '-ttrDueAt' }, ['teamId', 'agentId', 'unassigned', 'sort']],
+  ] as const)('%o names %o', (query, named) => {
+    expect(staffOnlyParameters(query as Parameters<typeof staffOnlyParameters>[0])).toEqual(named);
   });
 });

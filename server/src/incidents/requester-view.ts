@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Attachment, Incident, TimelineEntry } from '../../../contract/incidents.ts';
+import type { Attachment, Incident, IncidentListQuery, TimelineEntry } from '../../../contract/incidents.ts';
 
 /**
  * What a requester is given of an incident, decided here only: an allowlist, so that a field added to incidents
@@ -51,4 +51,18 @@ export function attachmentForRequester<A extends File>(file: A): A {
   const kept: A = { ...file };
   delete kept.uploadedById;
   return kept;
+}
+
+/**
+ * The parameters of a list query that would tell a requester what they are not given: which incidents an agent or
+ * a team holds, which are unassigned, and in which order their TTR deadlines fall (the sort and its cursor).
+ * @example staffOnlyParameters({ agentId: [7], sort: '-createdAt' }) // ['agentId']
+ */
+export function staffOnlyParameters(query: Pick<IncidentListQuery, 'teamId' | 'agentId' | 'unassigned' | 'sort'>): ('teamId' | 'agentId' | 'unassigned' | 'sort')[] {
+  return [
+    ...(query.teamId !== undefined ? (['teamId'] as const) : []),
+    ...(query.agentId !== undefined ? (['agentId'] as const) : []),
+    ...(query.unassigned !== undefined ? (['unassigned'] as const) : []),
+    ...(query.sort === 'ttrDueAt' || query.sort === '-ttrDueAt' ? (['sort'] as const) : []),
+  ];
 }

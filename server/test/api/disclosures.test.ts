@@ -291,6 +291,18 @@ describe.each(DIALECTS)('a requester’s answers on %s', (dialect) => {
     expect(staffFieldsOf(staffList.body.items.find((i: { id: number }) => i.id === incident.id))).toEqual(STAFF_ONLY);
   });
 
+  it('a requester’s list cannot be filtered or sorted by what they are not given (400), staff’s can', async () => {
+    for (const query of [`agentId=${agent.id}`, `teamId=${team.id}`, 'unassigned=true', 'unassigned=false', 'sort=ttrDueAt', 'sort=-ttrDueAt']) {
+      const res = await requester.as.get(`/api/v1/incidents?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([query.split('=')[0]]);
+      expect((await agent.as.get(`/api/v1/incidents?${query}`)).status, query).toBe(200);
+    }
+    // What the portal asks for still answers.
+    const portal = await requester.as.get(`/api/v1/incidents?callerId=${requester.personId}&status=new,assigned,in_progress,pending,resolved&sort=-updatedAt&limit=50`);
+    expect(portal.body.items.map((i: { id: number }) => i.id)).toEqual([incident.id]);
+  });
+
   it('transitions: the requester’s answer leaves them out, the agent’s carries them; edits are for staff', async () => {
     expect((await agent.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'in_progress' })).status).toBe(200);
     const resolved = await agent.as.post(`/api/v1/incidents/${incident.id}/transitions`, { to: 'resolved', resolutionCode: 'user_error', resolution: 'Paper loaded the right way' });
