@@ -197,6 +197,9 @@ export async function reportAndResolveJourney(
     await live('resolution on the portal', visible(requester.getByRole('alert').filter({ hasText: rw.resolvedBanner }), STEP_MS), resolved);
     await expectText(requester.getByRole('alert').filter({ hasText: rw.resolvedBanner }), texts.resolution);
     await expectNoText(requester, texts.note);
+    // The portal's timeline tells of the resolution text, never of its code (a staff-only field).
+    await visible(requester.locator('[data-testid="timeline-event"]').filter({ hasText: texts.resolution }));
+    expect(await requester.locator('body').textContent()).not.toMatch(new RegExp(rw.resolutionCode.source.replace(/^\^/, '')));
 
     if (texts.notFixed && texts.resolution2) {
       // "Not fixed": the requester reopens with a reason, which the agent sees live; the agent resolves again.
