@@ -188,6 +188,18 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     clock.advance(16 * 60_000);
   });
 
+  it('the same assertion sent to several sign-ins at once opens one session', async () => {
+    const u = await withPasskey();
+    const { challenge } = await challengeFor(u.email);
+    const options = (await post('/api/v1/auth/login/two-factor/passkey-options', { challenge })).body;
+    const response = u.key.authenticate(options);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/passkey', payload: { challenge, response } })),
+    );
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 401, 401, 401]);
+    expect(answers.filter((r) => session(r)).length).toBe(1);
+  });
+
   it('a passkey needs its options first, an expired challenge and a user without passkeys are refused; wrong attempts are limited', async () => {
     const u = await withPasskey();
     const { challenge } = await challengeFor(u.email);
