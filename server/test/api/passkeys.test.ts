@@ -96,6 +96,12 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     const events = (await eventsOf(u.id)).map((e) => [e.type, JSON.parse(e.payload)]);
     expect(events).toContainEqual(['user.two_factor_enabled', {}]);
     expect(events).toContainEqual(['user.passkey_added', { passkeyId: added.body.passkey.id, name: 'YubiKey' }]);
+    // In the admin audit log, with nothing of the key itself.
+    const audit = await t.app.inject({ url: `/api/v1/audit-log?aggregateType=user&aggregateId=${u.id}`, headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect(audit.statusCode, audit.body).toBe(200);
+    expect(audit.json().items.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['user.passkey_added', 'user.two_factor_enabled']));
+    expect(audit.body).not.toContain(key.id);
+    expect(audit.body).not.toContain(row.public_key);
     // A second passkey: no new recovery codes (the user has some).
     const second = await addPasskey(u, 'Phone');
     expect(second.added.recoveryCodes).toBeUndefined();
