@@ -8,6 +8,8 @@ const Code = z.string().trim().min(1).max(40);
 export const TwoFactorStatus = z.object({
   enabled: z.boolean(),
   enabledAt: Timestamp.nullable(),
+  totp: z.boolean().describe('An authenticator app (TOTP) is set up'),
+  passkeys: z.number().int().describe('How many passkeys are registered (GET /me/two-factor/passkeys)'),
   recoveryCodesLeft: z.number().int(),
   required: z.boolean().describe('The provider requires two-factor sign-in of staff and this user is staff: it cannot be turned off'),
 });
@@ -30,12 +32,16 @@ export const TwoFactorProofBody = z
   .refine((b) => (b.password === undefined) !== (b.code === undefined), { message: 'Give either password or code' });
 
 export const LoginChallenge = z.object({
-  twoFactorRequired: z.literal(true).optional().describe('Send a TOTP or recovery code to POST /auth/login/two-factor'),
+  twoFactorRequired: z.literal(true).optional().describe('Send a TOTP or recovery code to POST /auth/login/two-factor, or a passkey to POST /auth/login/two-factor/passkey'),
   twoFactorSetupRequired: z
     .literal(true)
     .optional()
     .describe('Two-factor sign-in is required and not set up: POST /auth/login/two-factor/setup, then the code to POST /auth/login/two-factor'),
   challenge: z.string().describe('Opaque, single use, valid 5 minutes (15 for a set-up)'),
+  methods: z
+    .array(z.enum(['totp', 'passkey', 'recovery']))
+    .optional()
+    .describe('With twoFactorRequired: the second factors this user can give (a code of their app, a passkey, a recovery code)'),
 });
 
 export const LoginTwoFactorBody = z.object({

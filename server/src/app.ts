@@ -10,6 +10,7 @@ import { attachmentRoutes } from './attachments/attachment.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { twoFactorRoutes } from './auth/two-factor.routes.ts';
+import { passkeyRoutes } from './auth/passkey.routes.ts';
 import { securitySettingsRoutes } from './auth/security-settings.routes.ts';
 import type { Ctx } from './context.ts';
 import type { Database } from './db/create-db.ts';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps) {
       await api.register(ssoRoutes(ctx, { publicUrl: deps.publicUrl }));
       await api.register(auditRoutes(ctx));
       await api.register(twoFactorRoutes(ctx));
+      await api.register(passkeyRoutes(ctx, { publicUrl: deps.publicUrl }));
       await api.register(securitySettingsRoutes(ctx));
     },
     { prefix: '/api/v1' },

@@ -25,8 +25,8 @@ export function authRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       handler: async (request, reply) => {
         const result = await auth.login(ctx, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] });
         if (result.twoFactor) {
-          const { purpose, challenge } = result.twoFactor;
-          return reply.code(202).send(purpose === 'verify' ? { twoFactorRequired: true, challenge } : { twoFactorSetupRequired: true, challenge });
+          const { purpose, challenge, methods } = result.twoFactor;
+          return reply.code(202).send(purpose === 'verify' ? { twoFactorRequired: true, challenge, methods } : { twoFactorSetupRequired: true, challenge });
         }
         const { user, sessionToken, expiresAt } = result;
         setSessionCookie(ctx, reply, sessionToken, expiresAt);

@@ -7,7 +7,7 @@ import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
 import { findUserByEmail, toActor } from '../users/user.repository.ts';
 import type { Actor } from '../tenancy/scope.ts';
 import * as repo from './auth.repository.ts';
-import { openChallenge, secondFactorDue } from './two-factor.service.ts';
+import { openChallenge, secondFactorDue, signInMethods } from './two-factor.service.ts';
 
 const WINDOW_MINUTES = 15;
 const MAX_FAILURES_PER_ACCOUNT = 5;
@@ -26,7 +26,10 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
   await attempt.succeeded();
   // Two-factor sign-in: no session yet, a challenge for the second step instead.
   const due = await secondFactorDue(ctx, user);
-  if (due) return { user, twoFactor: { purpose: due, challenge: await openChallenge(ctx, user.id, due) } };
+  if (due) {
+    const methods = due === 'verify' ? await signInMethods(ctx, user.id) : undefined;
+    return { user, twoFactor: { purpose: due, challenge: await openChallenge(ctx, user.id, due), methods } };
+  }
   return { user, ...(await openSession(ctx, user.id, { ip: input.ip, userAgent: input.userAgent, method: 'password' })) };
 }
 

@@ -7,6 +7,7 @@ import { hashSecret, newSecret, verifyPassword } from '../lib/passwords.ts';
 import { securitySettings } from './security-settings.service.ts';
 import { type Actor, requireRole } from '../tenancy/scope.ts';
 import { findUserById, findVisibleUser, type UserRow } from '../users/user.repository.ts';
+import * as passkeyRepo from './passkey.repository.ts';
 import * as repo from './two-factor.repository.ts';
 import { checkTotp, isTotpCode, newRecoveryCodes, newTotpSecret, normalizeRecoveryCode, otpauthUri } from './totp.ts';
 
@@ -14,7 +15,7 @@ const CHALLENGE_MINUTES = { verify: 5, setup: 15 } as const;
 const FAILURE_WINDOW_MINUTES = 15;
 const MAX_FAILURES = 5;
 /** Errors that answer a wrong guess: they count against the limit. */
-const WRONG_GUESS = new Set(['auth.invalid_code', 'auth.code_reused', 'two_factor.invalid_proof']);
+const WRONG_GUESS = new Set(['auth.invalid_code', 'auth.code_reused', 'two_factor.invalid_proof', 'auth.invalid_passkey']);
 
 export type ChallengePurpose = keyof typeof CHALLENGE_MINUTES;
 type Proof = { password?: string; code?: string };
@@ -23,12 +24,27 @@ type Proof = { password?: string; code?: string };
 
 /**
  * After a correct password: the second step this user owes, or null when a session may open now. A user
- * with TOTP gives a code; staff without it, when the provider requires it, set it up first.
+ * with TOTP or a passkey gives one of them; staff without either, when the provider requires it, set TOTP up first.
  */
 export async function secondFactorDue(ctx: Ctx, user: UserRow): Promise<ChallengePurpose | null> {
-  const totp = await repo.findTotp(ctx.db, user.id);
-  if (totp?.enabled_at) return 'verify';
+  if ((await factorsOf(ctx.db, user.id)).enabled) return 'verify';
   return (await requiredFor(ctx.db, user)) ? 'setup' : null;
+}
+
+/** The second factors a user with two-factor sign-in can give now. */
+export async function signInMethods(ctx: Ctx, userId: number): Promise<Array<'totp' | 'passkey' | 'recovery'>> {
+  const factors = await factorsOf(ctx.db, userId);
+  const recovery = (await repo.countRecoveryCodesLeft(ctx.db, userId)) > 0;
+  return [...(factors.totp ? (['totp'] as const) : []), ...(factors.passkeys > 0 ? (['passkey'] as const) : []), ...(recovery ? (['recovery'] as const) : [])];
+}
+
+/** Which second factors a user has: two-factor sign-in is on with TOTP confirmed or at least one passkey. */
+export async function factorsOf(db: Executor, userId: number) {
+  const totp = await repo.findTotp(db, userId);
+  const passkeys = await passkeyRepo.countPasskeys(db, userId);
+  const totpOn = Boolean(totp?.enabled_at);
+  const enabledAt = [totpOn ? totp!.enabled_at : null, passkeys.firstAt].filter((t): t is string => t !== null).sort()[0] ?? null;
+  return { totp: totpOn, passkeys: passkeys.count, enabled: totpOn || passkeys.count > 0, enabledAt };
 }
 
 /** An opaque single-use token that stands for "password checked" until the second step. */
@@ -92,7 +108,7 @@ export async function confirmOwnEnrolment(ctx: Ctx, actor: Actor, code: string) 
 export async function regenerateRecoveryCodes(ctx: Ctx, actor: Actor, proof: Proof) {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw AppError.notFound('User');
-  if (!(await repo.findTotp(ctx.db, user.id))?.enabled_at) throw notEnabled();
+  if (!(await factorsOf(ctx.db, user.id)).enabled) throw notEnabled();
   await checkProof(ctx, user, proof);
   const codes = newRecoveryCodes();
   const now = ctx.clock.now().toISOString();
@@ -107,7 +123,7 @@ export async function regenerateRecoveryCodes(ctx: Ctx, actor: Actor, proof: Pro
 export async function disableOwnTwoFactor(ctx: Ctx, actor: Actor, proof: Proof) {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw AppError.notFound('User');
-  if (!(await repo.findTotp(ctx.db, user.id))?.enabled_at) throw notEnabled();
+  if (!(await factorsOf(ctx.db, user.id)).enabled) throw notEnabled();
   if (await requiredFor(ctx.db, user)) {
     throw AppError.conflict('two_factor.required', 'Two-factor sign-in is required for staff: it cannot be turned off.');
   }
@@ -135,17 +151,18 @@ export async function resetTwoFactor(ctx: Ctx, actor: Actor, userId: number) {
 // ----- private helpers -----
 
 async function statusOf(db: Executor, user: UserRow) {
-  const totp = await repo.findTotp(db, user.id);
-  const enabled = Boolean(totp?.enabled_at);
+  const factors = await factorsOf(db, user.id);
   return {
-    enabled,
-    enabledAt: totp?.enabled_at ?? null,
-    recoveryCodesLeft: enabled ? await repo.countRecoveryCodesLeft(db, user.id) : 0,
+    enabled: factors.enabled,
+    enabledAt: factors.enabledAt,
+    totp: factors.totp,
+    passkeys: factors.passkeys,
+    recoveryCodesLeft: factors.enabled ? await repo.countRecoveryCodesLeft(db, user.id) : 0,
     required: await requiredFor(db, user),
   };
 }
 
-async function requiredFor(db: Executor, user: UserRow): Promise<boolean> {
+export async function requiredFor(db: Executor, user: UserRow): Promise<boolean> {
   return user.role !== 'requester' && (await securitySettings(db)).requireTwoFactorForStaff;
 }
 
@@ -183,8 +200,9 @@ async function enableWithFirstCode(ctx: Ctx, trx: Trx, user: UserRow, code: stri
 /** Spends a TOTP code (once per step) or an unspent recovery code of the user; throws when it is neither. */
 async function spendSecondFactor(ctx: Ctx, trx: Trx, userId: number, code: string): Promise<void> {
   const totp = await repo.findTotp(trx, userId);
-  if (!totp?.enabled_at) throw challengeExpired();
+  if (!(totp?.enabled_at || (await passkeyRepo.countPasskeys(trx, userId)).count > 0)) throw challengeExpired();
   if (isTotpCode(code)) {
+    if (!totp?.enabled_at) throw new AppError('auth.invalid_code', 401, 'No authenticator app is set up: use your passkey or a recovery code.');
     const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, ctx.clock.now(), totp.last_step);
     if (!result.ok && result.reason === 'wrong') throw new AppError('auth.invalid_code', 401, 'Wrong code: type the 6 digits your app shows now, or a recovery code.');
     if (!result.ok || !(await repo.useTotpStep(trx, userId, result.step))) throw codeReused();
@@ -194,7 +212,7 @@ async function spendSecondFactor(ctx: Ctx, trx: Trx, userId: number, code: strin
 }
 
 /** The password or a current TOTP code (a recovery code is for signing in only). */
-async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> {
+export async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> {
   await guess(ctx, user.id, async () => {
     if (proof.password !== undefined) {
       if (await verifyPassword(user.password_hash, proof.password)) return;
@@ -213,7 +231,7 @@ async function checkProof(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> 
  * so that guesses sent in parallel see each other. A wrong one stays recorded, a right one clears the account's
  * failures, and any other outcome (a conflict, an expired sign-in) is forgotten: nothing was guessed.
  */
-async function guess<T>(ctx: Ctx, userId: number, check: () => Promise<T>): Promise<T> {
+export async function guess<T>(ctx: Ctx, userId: number, check: () => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
   const since = failureWindowStart(now);
   const id = await repo.recordFailure(ctx.db, userId, now.toISOString());
@@ -238,13 +256,14 @@ async function removeTwoFactor(ctx: Ctx, user: UserRow, actorId: number, reason:
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await repo.deleteChallengesOf(trx, user.id);
-    if (await repo.deleteTwoFactor(trx, user.id)) {
+    const hadPasskeys = await passkeyRepo.deletePasskeysOf(trx, user.id);
+    if ((await repo.deleteTwoFactor(trx, user.id)) || hadPasskeys) {
       await appendEvent(trx, { ...userEvent('user.two_factor_disabled', user, actorId), payload: { reason } }, now);
     }
   });
 }
 
-async function liveChallenge(ctx: Ctx, token: string) {
+export async function liveChallenge(ctx: Ctx, token: string) {
   const c = await repo.findChallenge(ctx.db, hashSecret(token), ctx.clock.now().toISOString());
   if (!c) throw challengeExpired();
   return { ...c, purpose: c.purpose as ChallengePurpose };
@@ -254,19 +273,19 @@ function failureWindowStart(now: Date): string {
   return new Date(now.getTime() - FAILURE_WINDOW_MINUTES * 60_000).toISOString();
 }
 
-function hashRecoveryCode(userId: number, code: string): string {
+export function hashRecoveryCode(userId: number, code: string): string {
   return hashSecret(`${userId}:${normalizeRecoveryCode(code)}`);
 }
 
-function userEvent(type: string, user: UserRow, actorId: number) {
+export function userEvent(type: string, user: UserRow, actorId: number) {
   return { type, orgId: user.org_id, aggregateType: 'user' as const, aggregateId: user.id, actorId, payload: {} };
 }
 
-function invalidField(path: string) {
+export function invalidField(path: string) {
   return (message: string) => new AppError('two_factor.invalid_proof', 422, message, [{ path, message }]);
 }
 
-function challengeExpired() {
+export function challengeExpired() {
   return new AppError('auth.challenge_expired', 401, 'This sign-in has expired: sign in again with your e-mail and password.');
 }
 
@@ -274,6 +293,6 @@ function codeReused() {
   return new AppError('auth.code_reused', 401, 'This code was already used: wait for the next one.');
 }
 
-function notEnabled() {
+export function notEnabled() {
   return AppError.conflict('two_factor.not_enabled', 'Two-factor sign-in is not on.');
 }

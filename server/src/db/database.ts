@@ -310,6 +310,29 @@ export interface LoginChallengeTable {
   purpose: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** The WebAuthn challenge of the passkey options handed out for this sign-in, if any. */
+  webauthn_challenge: string | null;
+}
+
+/** A passkey (WebAuthn credential) of a user: base64url credential id and COSE public key, signature counter. */
+export interface UserPasskeyTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  /** JSON array of the authenticator's transports (usb, nfc, ble, internal, hybrid…). */
+  transports: string;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+/** The pending passkey registration of a user: its WebAuthn challenge, until used or expired. */
+export interface PasskeyRegistrationTable {
+  user_id: number;
+  challenge: string;
+  expires_at: Timestamp;
 }
 
 export interface TwoFactorFailureTable {
@@ -326,6 +349,8 @@ export interface DB {
   recovery_codes: RecoveryCodeTable;
   login_challenges: LoginChallengeTable;
   two_factor_failures: TwoFactorFailureTable;
+  user_passkeys: UserPasskeyTable;
+  passkey_registrations: PasskeyRegistrationTable;
   calendars: CalendarTable;
   sla_policies: SlaPolicyTable;
   attachments: AttachmentTable;

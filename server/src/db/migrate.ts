@@ -11,6 +11,7 @@ import * as sso from './migrations/2026-11-29T05-sso.ts';
 import * as eventOrigin from './migrations/2026-11-29T04-event-origin.ts';
 import * as twoFactor from './migrations/2026-11-29T06-two-factor.ts';
 import * as slaHistory from './migrations/2026-11-29T02-sla-history.ts';
+import * as passkeys from './migrations/2026-11-29T10-passkeys.ts';
 
 // Listed explicitly (not read from disk) so that the order is reviewed and bundling stays possible.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T04-event-origin': eventOrigin,
   '2026-11-29T06-two-factor': twoFactor,
   '2026-11-29T02-sla-history': slaHistory,
+  '2026-11-29T10-passkeys': passkeys,
 };
 
 /** Applies every pending migration; throws on the first failure. */

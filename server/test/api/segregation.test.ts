@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertApiToken } from '../../src/auth/auth.repository.ts';
 import { newSecret } from '../../src/lib/passwords.ts';
 import { factories } from '../factories.ts';
+import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import { client, type Client, DIALECTS, type Reply, signIn, startTestApp, type TestApp } from '../test-app.ts';
 
 /**
@@ -808,6 +809,102 @@ const ROUTES: Record<string, Case> = {
       await resetTotp(w, w.colleagueA);
     }
   },
+  // ----- passkeys (WebAuthn second factor): each user's own only -----
+  'GET /api/v1/me/two-factor/passkeys': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) expect((await u.as.get('/api/v1/me/two-factor/passkeys')).body, who).toEqual({ items: [] });
+      expect((await a.me.get('/api/v1/me/two-factor/passkeys')).body.items.map((p: { id: number }) => p.id)).toEqual([a.id]);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'POST /api/v1/me/two-factor/passkeys/options': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const res = await (await sessionClient(w, u)).post('/api/v1/me/two-factor/passkeys/options');
+        expect(res.status, who).toBe(200);
+        expect(res.body.user.name, who).toBe(u.email);
+        expect(res.body.excludeCredentials, who).toEqual([]);
+      }
+      expect(JSON.stringify((await a.me.post('/api/v1/me/two-factor/passkeys/options')).body.excludeCredentials)).toContain(a.key.id);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'POST /api/v1/me/two-factor/passkeys': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    const optionsA = (await a.me.post('/api/v1/me/two-factor/passkeys/options')).body;
+    try {
+      for (const [who, u] of foreign(w)) {
+        const me = await sessionClient(w, u);
+        const own = (await me.post('/api/v1/me/two-factor/passkeys/options')).body;
+        // A's registration challenge is not B's; A's credential cannot become B's.
+        const key = new SoftwareAuthenticator(PASSKEY_ORIGIN);
+        expectProblem(await me.post('/api/v1/me/two-factor/passkeys', { name: 'x', response: key.register({ ...own, challenge: optionsA.challenge }) }), 422, who);
+        const again = (await me.post('/api/v1/me/two-factor/passkeys/options')).body;
+        expectProblem(await me.post('/api/v1/me/two-factor/passkeys', { name: 'x', response: a.key.register(again) }), 409, who);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, passkeys: 1 });
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'DELETE /api/v1/me/two-factor/passkeys/{id}': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const me = await sessionClient(w, u);
+        await expectSameAsMissing(who, (id) => me.delete(`/api/v1/me/two-factor/passkeys/${id}`, { password: PASSWORD }), a.id);
+      }
+      expect((await w.colleagueA.as.get('/api/v1/me/two-factor')).body.passkeys).toBe(1);
+    } finally {
+      await resetTotp(w, w.colleagueA);
+    }
+  },
+  'POST /api/v1/auth/login/two-factor/passkey-options': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const own = await addPasskey(w, u);
+        const login = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
+        const res = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/passkey-options', payload: { challenge: login.json().challenge } });
+        expect(res.statusCode, who).toBe(200);
+        expect(res.json().allowCredentials.map((c: { id: string }) => c.id), who).toEqual([own.key.id]);
+        expect(res.body, who).not.toContain(a.key.id);
+        await resetTotp(w, u);
+      }
+    } finally {
+      await resetTotp(w, w.colleagueA);
+      for (const [, u] of foreign(w)) await resetTotp(w, u);
+    }
+  },
+  'POST /api/v1/auth/login/two-factor/passkey': async (w) => {
+    const a = await addPasskey(w, w.colleagueA);
+    try {
+      for (const [who, u] of foreign(w)) {
+        const own = await addPasskey(w, u);
+        const attempt = async (key: SoftwareAuthenticator) => {
+          const login = await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: u.email, password: PASSWORD } });
+          const challenge = login.json().challenge;
+          const options = (await w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/passkey-options', payload: { challenge } })).json();
+          return w.t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/passkey', payload: { challenge, response: key.authenticate(options) } });
+        };
+        // A's passkey does not sign B in; B's own does, into B's scope only.
+        expect((await attempt(a.key)).statusCode, who).toBe(401);
+        const res = await attempt(own.key);
+        expect(res.statusCode, who).toBe(200);
+        expect(res.json().id, who).toBe(u.id);
+        const cookie = res.cookies.find((c) => c.name === 'vigie_session')!.value;
+        expect((await w.t.app.inject({ url: `/api/v1/incidents/${w.incA.id}`, cookies: { vigie_session: cookie } })).statusCode, who).toBe(404);
+        await resetTotp(w, u);
+      }
+    } finally {
+      await resetTotp(w, w.colleagueA);
+      for (const [, u] of foreign(w)) await resetTotp(w, u);
+    }
+  },
 };
 
 describe.each(DIALECTS)('tenant segregation on %s', (dialect) => {
@@ -1048,6 +1145,19 @@ async function enrolTotp(w: World, u: Login): Promise<string[]> {
   const res = await me.post('/api/v1/me/two-factor/totp/confirm', { code: totpNow(secret) });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.recoveryCodes;
+}
+
+/** Origin of app.inject() requests (Host: localhost:80), as a browser would name it in WebAuthn client data. */
+const PASSKEY_ORIGIN = 'http://localhost';
+
+/** Registers a passkey for the user through a new session: that session's client, the authenticator and the passkey id. */
+async function addPasskey(w: World, u: Login) {
+  const me = await sessionClient(w, u);
+  const key = new SoftwareAuthenticator(PASSKEY_ORIGIN);
+  const options = (await me.post('/api/v1/me/two-factor/passkeys/options')).body;
+  const res = await me.post('/api/v1/me/two-factor/passkeys', { name: 'Key', response: key.register(options) });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return { me, key, id: res.body.passkey.id as number };
 }
 
 async function resetTotp(w: World, u: Login): Promise<void> {

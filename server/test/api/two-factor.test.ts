@@ -56,7 +56,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
   async function challengeFor(email: string) {
     const res = await login(email);
     expect(res.statusCode, res.body).toBe(202);
-    expect(res.json()).toEqual({ twoFactorRequired: true, challenge: expect.any(String) });
+    expect(res.json()).toEqual({ twoFactorRequired: true, challenge: expect.any(String), methods: expect.arrayContaining(['totp']) });
     expect(session(res)).toBeUndefined();
     return res.json().challenge as string;
   }
@@ -92,7 +92,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       expect(row.secret).toMatch(/^v2\./);
       expect(row.enabled_at).toBeNull();
       // Pending: not on yet, and the password alone still signs in.
-      expect((await u.as.get('/api/v1/me/two-factor')).body).toEqual({ enabled: false, enabledAt: null, recoveryCodesLeft: 0, required: false });
+      expect((await u.as.get('/api/v1/me/two-factor')).body).toEqual({ enabled: false, enabledAt: null, totp: false, passkeys: 0, recoveryCodesLeft: 0, required: false });
       expect((await login(u.email)).statusCode).toBe(200);
     });
 
@@ -105,7 +105,7 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
       expect(ok.body.recoveryCodes).toHaveLength(10);
       expect(new Set(ok.body.recoveryCodes).size).toBe(10);
       const status = (await u.as.get('/api/v1/me/two-factor')).body;
-      expect(status).toEqual({ enabled: true, enabledAt: clock.now().toISOString(), recoveryCodesLeft: 10, required: false });
+      expect(status).toEqual({ enabled: true, enabledAt: clock.now().toISOString(), totp: true, passkeys: 0, recoveryCodesLeft: 10, required: false });
       expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(secret) }), 409, 'two_factor.already_enabled');
       expectProblem(await u.me.post('/api/v1/me/two-factor/totp'), 409, 'two_factor.already_enabled');
       const codes = await t.database.db.selectFrom('recovery_codes').selectAll().where('user_id', '=', u.id).execute();

@@ -1,11 +1,10 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/format.ts';
 import type { Me } from '../auth/session.ts';
 import {
-  type Proof,
   type TotpEnrolment,
   twoFactorErrorText,
   useConfirmEnrolment,
@@ -14,7 +13,9 @@ import {
   useStartEnrolment,
   useTwoFactorStatus,
 } from '../auth/two-factor.ts';
-import { OneTimeCodeInput, RecoveryCodesPanel, TotpEnrolmentPanel } from '../auth/TwoFactorSetup.tsx';
+import { RecoveryCodesPanel, TotpEnrolmentPanel } from '../auth/TwoFactorSetup.tsx';
+import { PasskeysPanel } from './PasskeysPanel.tsx';
+import { ProofForm } from './ProofForm.tsx';
 
 const FEW_CODES = 3;
 
@@ -70,6 +71,7 @@ export function TwoFactorSection({ me }: { me: Me }) {
         title={t('twoFactor.account.regenerateTitle')}
         help={t('twoFactor.account.regenerateHelp')}
         submitLabel={t('twoFactor.account.regenerate')}
+        allowCode={status.data?.totp}
         pending={regenerate.isPending}
         error={twoFactorErrorText(regenerate.error, t)}
         onCancel={idle}
@@ -89,6 +91,7 @@ export function TwoFactorSection({ me }: { me: Me }) {
         title={t('twoFactor.account.disableTitle')}
         help={t('twoFactor.account.disableHelp')}
         submitLabel={t('twoFactor.account.disable')}
+        allowCode={status.data?.totp}
         danger
         pending={disable.isPending}
         error={twoFactorErrorText(disable.error, t)}
@@ -108,7 +111,8 @@ export function TwoFactorSection({ me }: { me: Me }) {
     body = (
       <Stack>
         <Group gap="sm">
-          <Badge color={s.enabled ? 'green' : 'gray'} variant="light" size="lg">
+          {/* Darkened text, as the status badges: enough contrast on the light background (WCAG AA). */}
+          <Badge color={s.enabled ? 'green' : 'gray'} variant="light" size="lg" c={`color-mix(in srgb, var(--mantine-color-${s.enabled ? 'green' : 'gray'}-9), black 30%)`}>
             {s.enabled ? t('twoFactor.account.on') : t('twoFactor.account.off')}
           </Badge>
           {s.enabled && s.enabledAt && <Text size="sm">{t('twoFactor.account.since', { date: formatDateTime(s.enabledAt) })}</Text>}
@@ -126,7 +130,7 @@ export function TwoFactorSection({ me }: { me: Me }) {
           </Alert>
         ) : null}
         <Group>
-          {s.enabled ? (
+          {s.enabled && (
             <>
               <Button variant="default" onClick={() => setMode({ kind: 'regenerate' })}>
                 {t('twoFactor.account.regenerate')}
@@ -137,12 +141,14 @@ export function TwoFactorSection({ me }: { me: Me }) {
                 </Button>
               )}
             </>
-          ) : (
+          )}
+          {!s.totp && (
             <Button loading={start.isPending} onClick={() => start.mutate(undefined, { onSuccess: (enrolment) => setMode({ kind: 'enrol', enrolment }) })}>
-              {t('twoFactor.account.enable')}
+              {s.enabled ? t('passkeys.account.addApp') : t('twoFactor.account.enable')}
             </Button>
           )}
         </Group>
+        <PasskeysPanel status={s} onRecoveryCodes={setCodes} />
       </Stack>
     );
   }
@@ -161,75 +167,5 @@ export function TwoFactorSection({ me }: { me: Me }) {
         {body}
       </Stack>
     </Paper>
-  );
-}
-
-/** Re-proves who you are before a sensitive change: the password, or a current code from the app. */
-function ProofForm({
-  title,
-  help,
-  submitLabel,
-  danger,
-  pending,
-  error,
-  onSubmit,
-  onCancel,
-}: {
-  title: string;
-  help: string;
-  submitLabel: string;
-  danger?: boolean;
-  pending: boolean;
-  error: string | null;
-  onSubmit: (proof: Proof) => void;
-  onCancel: () => void;
-}) {
-  const { t } = useTranslation();
-  const [useCode, setUseCode] = useState(false);
-  const [value, setValue] = useState('');
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSubmit(useCode ? { code: value.replace(/\s/g, '') } : { password: value });
-      }}
-    >
-      <Stack>
-        <Title order={3} size="h4">
-          {title}
-        </Title>
-        <Text size="sm">{help}</Text>
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        {useCode ? (
-          <OneTimeCodeInput key="code" label={t('twoFactor.account.proofCode')} required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} w={280} />
-        ) : (
-          <PasswordInput key="password" label={t('twoFactor.account.proofPassword')} autoComplete="current-password" required autoFocus value={value} onChange={(e) => setValue(e.currentTarget.value)} maw={320} />
-        )}
-        <Anchor
-          component="button"
-          type="button"
-          size="sm"
-          w="fit-content"
-          onClick={() => {
-            setUseCode((c) => !c);
-            setValue('');
-          }}
-        >
-          {useCode ? t('twoFactor.account.usePassword') : t('twoFactor.account.useCode')}
-        </Anchor>
-        <Group>
-          <Button type="submit" color={danger ? 'red' : undefined} loading={pending}>
-            {submitLabel}
-          </Button>
-          <Button variant="default" onClick={onCancel}>
-            {t('twoFactor.setup.cancel')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
   );
 }

@@ -4,13 +4,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api.ts';
 import { LanguageSwitch } from '../../ui/LanguageSwitch.tsx';
+import { passkeyErrorText, usePasskeySignIn } from './passkeys.ts';
 import { useLogin } from './session.ts';
 import { ssoStartUrl, takeSsoError, useSsoButtons, useSsoDiscovery } from './sso.ts';
-import { twoFactorErrorText, useEnterApp, useSecondStep, useSetupAtSignIn } from './two-factor.ts';
+import { type LoginChallenge, twoFactorErrorText, useEnterApp, useSecondStep, useSetupAtSignIn } from './two-factor.ts';
 import { OneTimeCodeInput, RecoveryCodesPanel, TotpEnrolmentPanel } from './TwoFactorSetup.tsx';
 
-/** Where the sign-in stands: the password, then (two-factor sign-in) a code, or a forced set-up. */
-type Step = { kind: 'password' } | { kind: 'code'; challenge: string } | { kind: 'setup'; challenge: string };
+/** Where the sign-in stands: the password, then (two-factor sign-in) a code or a passkey, or a forced set-up. */
+type Method = NonNullable<LoginChallenge['methods']>[number];
+type Step = { kind: 'password' } | { kind: 'code'; challenge: string; methods: Method[] } | { kind: 'setup'; challenge: string };
 
 export function LoginPage() {
   const [step, setStep] = useState<Step>({ kind: 'password' });
@@ -30,10 +32,12 @@ export function LoginPage() {
               email={email}
               setEmail={setEmail}
               expired={expired}
-              onChallenge={(challenge, setup) => setStep(setup ? { kind: 'setup', challenge } : { kind: 'code', challenge })}
+              onChallenge={(answer) =>
+                setStep(answer.twoFactorSetupRequired ? { kind: 'setup', challenge: answer.challenge } : { kind: 'code', challenge: answer.challenge, methods: answer.methods ?? ['totp', 'recovery'] })
+              }
             />
           )}
-          {step.kind === 'code' && <CodeStep challenge={step.challenge} onRestart={restart} />}
+          {step.kind === 'code' && <CodeStep challenge={step.challenge} methods={step.methods} onRestart={restart} />}
           {step.kind === 'setup' && <SetupStep challenge={step.challenge} email={email} onRestart={restart} />}
           <LanguageSwitch />
         </Stack>
@@ -51,7 +55,7 @@ function PasswordStep({
   email: string;
   setEmail: (v: string) => void;
   expired: boolean;
-  onChallenge: (challenge: string, setup: boolean) => void;
+  onChallenge: (answer: LoginChallenge) => void;
 }) {
   const { t } = useTranslation();
   const login = useLogin();
@@ -88,7 +92,7 @@ function PasswordStep({
           else
             login.mutate(
               { email, password },
-              { onSuccess: (answer) => void ('challenge' in answer && onChallenge(answer.challenge, answer.twoFactorSetupRequired === true)) },
+              { onSuccess: (answer) => void ('challenge' in answer && onChallenge(answer)) },
             );
         }}
       >
@@ -129,15 +133,27 @@ function PasswordStep({
   );
 }
 
-/** The second step: a code from the app, or a recovery code. */
-function CodeStep({ challenge, onRestart }: { challenge: string; onRestart: (afterExpiry: boolean) => void }) {
+/** The second step: a passkey, a code from the app, or a recovery code (whichever this user has). */
+function CodeStep({ challenge, methods, onRestart }: { challenge: string; methods: Method[]; onRestart: (afterExpiry: boolean) => void }) {
   const { t } = useTranslation();
   const second = useSecondStep();
+  const passkey = usePasskeySignIn();
   const enterApp = useEnterApp();
-  const [recovery, setRecovery] = useState(false);
+  const hasApp = methods.includes('totp');
+  const [recovery, setRecovery] = useState(!hasApp);
   const [code, setCode] = useState('');
-  const error = twoFactorErrorText(second.error, t, recovery);
-  const submit = () =>
+  const error = passkey.error ? (passkeyErrorText(passkey.error, t) ?? twoFactorErrorText(passkey.error, t)) : twoFactorErrorText(second.error, t, recovery);
+  const usePasskey = () => {
+    second.reset();
+    passkey.mutate(challenge, {
+      onSuccess: () => void enterApp(),
+      onError: (e) => {
+        if (e instanceof ApiError && e.code === 'auth.challenge_expired') onRestart(true);
+      },
+    });
+  };
+  const submit = () => {
+    passkey.reset();
     second.mutate(
       { challenge, code: code.trim() },
       {
@@ -147,6 +163,7 @@ function CodeStep({ challenge, onRestart }: { challenge: string; onRestart: (aft
         },
       },
     );
+  };
   return (
     <form
       onSubmit={(e) => {
@@ -158,12 +175,21 @@ function CodeStep({ challenge, onRestart }: { challenge: string; onRestart: (aft
         <Title order={1} size="h2">
           {t('twoFactor.login.codeTitle')}
         </Title>
-        <Text>{recovery ? t('twoFactor.login.recoveryHelp') : t('twoFactor.login.codeHelp')}</Text>
         {error && (
           <Alert color="red" role="alert">
             {error}
           </Alert>
         )}
+        {methods.includes('passkey') && (
+          <>
+            <Text>{t('passkeys.login.help')}</Text>
+            <Button variant={hasApp ? 'default' : 'filled'} onClick={usePasskey} loading={passkey.isPending}>
+              {t('passkeys.login.use')}
+            </Button>
+            <Divider label={t('passkeys.login.orCode')} labelPosition="center" />
+          </>
+        )}
+        <Text>{recovery ? t('twoFactor.login.recoveryHelp') : t('twoFactor.login.codeHelp')}</Text>
         {recovery ? (
           <TextInput key="recovery" label={t('twoFactor.login.recoveryCode')} autoComplete="off" spellCheck={false} autoFocus required ff="monospace" value={code} onChange={(e) => setCode(e.currentTarget.value)} />
         ) : (
@@ -172,18 +198,20 @@ function CodeStep({ challenge, onRestart }: { challenge: string; onRestart: (aft
         <Button type="submit" loading={second.isPending}>
           {t('twoFactor.login.verify')}
         </Button>
-        <Anchor
-          component="button"
-          type="button"
-          size="sm"
-          onClick={() => {
-            setRecovery((r) => !r);
-            setCode('');
-            second.reset();
-          }}
-        >
-          {recovery ? t('twoFactor.login.useApp') : t('twoFactor.login.useRecovery')}
-        </Anchor>
+        {hasApp && (
+          <Anchor
+            component="button"
+            type="button"
+            size="sm"
+            onClick={() => {
+              setRecovery((r) => !r);
+              setCode('');
+              second.reset();
+            }}
+          >
+            {recovery ? t('twoFactor.login.useApp') : t('twoFactor.login.useRecovery')}
+          </Anchor>
+        )}
         <Anchor component="button" type="button" size="sm" onClick={() => onRestart(false)}>
           {t('twoFactor.login.back')}
         </Anchor>

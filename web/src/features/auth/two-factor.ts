@@ -74,7 +74,8 @@ export function useDisableTwoFactor() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (proof: Proof) => api<void>('/me/two-factor', { method: 'DELETE', body: proof }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: STATUS_KEY }),
+    // Turning it off removes the passkeys too.
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: STATUS_KEY }), qc.invalidateQueries({ queryKey: ['passkeys'] })]),
   });
 }
 
