@@ -4,6 +4,7 @@ import { buildCtx } from '../../src/app.ts';
 import { processDueEscalations } from '../../src/sla/sla-escalation.service.ts';
 import { factories } from '../factories.ts';
 import { DIALECTS, startTestApp, testClock, type TestApp } from '../test-app.ts';
+import { type LiveStream, openLiveStream } from '../support/live-stream.ts';
 
 /**
  * Requesters' streams and answers carry nothing about what they cannot see: internal files and notes, other
@@ -35,8 +36,8 @@ describe.each(DIALECTS)('disclosures on %s', (dialect) => {
   it('a requester’s live stream gets nothing of internal files or notes; staff get both', async () => {
     const incident = await f.incident(ownA.as, { title: 'Scanner jams' });
     const base = await listening(t.app);
-    const requester = await openStream(`${base}/api/v1/live`, ownA.token);
-    const agent = await openStream(`${base}/api/v1/live`, agentA.token);
+    const requester = await openLiveStream(`${base}/api/v1/live`, ownA.token);
+    const agent = await openLiveStream(`${base}/api/v1/live`, agentA.token);
     try {
       // The streams start from the outbox's end once subscribed: wait until a public change reaches both.
       await until(async () => {
@@ -177,8 +178,8 @@ describe.each(DIALECTS)('a requester’s live stream on %s', (dialect) => {
     expect((await f.admin.patch(`/api/v1/incidents/${incident.id}`, { teamId: teams[0]!.id })).body.status).toBe('assigned');
     expect((await manager.as.patch(`/api/v1/incidents/${incident.id}`, { priority: 1, priorityReason: 'CEO' })).status).toBe(200);
     const base = await listening(t.app);
-    const portal = await openStream(`${base}/api/v1/live`, requester.token);
-    const staff = await openStream(`${base}/api/v1/live`, agent.token);
+    const portal = await openLiveStream(`${base}/api/v1/live`, requester.token);
+    const staff = await openLiveStream(`${base}/api/v1/live`, agent.token);
     try {
       // The streams start from the outbox's end once subscribed: the requester's own replies warm them up (a reply
       // of the service desk would own the incident, and stop its TTO clock).
@@ -189,7 +190,7 @@ describe.each(DIALECTS)('a requester’s live stream on %s', (dialect) => {
       // The last reply is the outbox's last event: what follows it is what this test does next.
       const last = await t.database.db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
       await until(async () => [portal, staff].every((s) => s.messages.some((m) => m.id === Number(last.id))));
-      const after = (s: Stream) => s.messages.filter((m) => m.id > Number(last.id)).map((m) => m.type);
+      const after = (s: LiveStream) => s.messages.filter((m) => m.id > Number(last.id)).map((m) => m.type);
 
       // Unowned for two business hours: TTO and TTR warned and breached.
       clock.advance(2 * 60 * 60_000);
@@ -356,43 +357,12 @@ interface TimelineItem {
   attachments: object[];
 }
 
-interface Stream {
-  messages: { id: number; type: string; incidentId: number | null }[];
-  close(): void;
-}
-
 async function listening(app: FastifyInstance): Promise<string> {
   const address = app.server.address();
   if (address && typeof address === 'object') return `http://127.0.0.1:${address.port}`;
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-async function openStream(url: string, token: string): Promise<Stream> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-  expect(res.status).toBe(200);
-  const stream: Stream = { messages: [], close: () => abort.abort() };
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop()!;
-        for (const block of blocks) {
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) stream.messages.push(JSON.parse(data.slice(6)));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return stream;
-}
 
 /** Retries `check` until it holds (bounded): live updates arrive after a poll of the outbox. */
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {

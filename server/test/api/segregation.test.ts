@@ -6,6 +6,7 @@ import { newSecret } from '../../src/lib/passwords.ts';
 import { factories } from '../factories.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import { client, type Client, DIALECTS, type Reply, signIn, startTestApp, type TestApp } from '../test-app.ts';
+import { openLiveStream } from '../support/live-stream.ts';
 
 /**
  * Tenant segregation, route by route. Two client organizations A and B; the "foreign" actors are an
@@ -179,7 +180,7 @@ const ROUTES: Record<string, Case> = {
   // ----- live updates (Server-Sent Events) -----
   'GET /api/v1/live': async (w) => {
     const base = await listening(w.t.app);
-    const streams = await Promise.all(foreign(w).map(([who, u]) => openStream(`${base}/api/v1/live`, u.token, who)));
+    const streams = await Promise.all(foreign(w).map(([who, u]) => openLiveStream(`${base}/api/v1/live`, u.token, who)));
     try {
       // Each round changes A's incident then B's: once B's change is seen, A's would have been seen before it.
       for (let round = 0; round < 20 && !streams.every((s) => s.messages.some((m) => m.incidentId === w.incB.id)); round++) {
@@ -1073,12 +1074,6 @@ async function attachmentsOfA(w: World): Promise<[number, number]> {
   return ids as [number, number];
 }
 
-interface Stream {
-  who: string;
-  messages: { incidentId: number | null; orgId: number | null }[];
-  close(): void;
-}
-
 /** The base URL of the app, listening on a free port (SSE needs a real connection, not inject). */
 async function listening(app: FastifyInstance): Promise<string> {
   const address = app.server.address();
@@ -1086,32 +1081,6 @@ async function listening(app: FastifyInstance): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-async function openStream(url: string, token: string, who: string): Promise<Stream> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-  expect(res.status, who).toBe(200);
-  const stream: Stream = { who, messages: [], close: () => abort.abort() };
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop()!;
-        for (const block of blocks) {
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) stream.messages.push(JSON.parse(data.slice(6)));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return stream;
-}
 
 async function openApiRoutes(app: FastifyInstance): Promise<string[]> {
   const doc = (await app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
