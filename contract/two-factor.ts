@@ -31,6 +31,22 @@ export const TwoFactorProofBody = z
   .object({ password: z.string().min(1).max(1000).optional(), code: Code.optional() })
   .refine((b) => (b.password === undefined) !== (b.code === undefined), { message: 'Give either password or code' });
 
+/**
+ * Starting to add a second factor: `{}` while two-factor sign-in is off; once it is on (another factor is set up),
+ * the password or a current TOTP code, so that a session alone cannot add a factor of its own.
+ */
+export const AddFactorProofBody = z
+  .object({ password: z.string().min(1).max(1000).optional(), code: Code.optional() })
+  .refine((b) => b.password === undefined || b.code === undefined, { message: 'Give either password or code, not both' });
+
+/** The answer to confirming an authenticator app. */
+export const TotpConfirmed = z.object({
+  recoveryCodes: z
+    .array(z.string())
+    .optional()
+    .describe('Only when two-factor sign-in was off: shown once; each signs in once instead of a TOTP code. When it was already on (passkeys), the existing recovery codes stay'),
+});
+
 export const LoginChallenge = z.object({
   twoFactorRequired: z.literal(true).optional().describe('Send a TOTP or recovery code to POST /auth/login/two-factor, or a passkey to POST /auth/login/two-factor/passkey'),
   twoFactorSetupRequired: z

@@ -13,7 +13,7 @@ import {
   PasskeyList,
   PasskeyRequestOptions,
 } from '../../../contract/passkeys.ts';
-import { TwoFactorProofBody } from '../../../contract/two-factor.ts';
+import { AddFactorProofBody, TwoFactorProofBody } from '../../../contract/two-factor.ts';
 import type { Ctx } from '../context.ts';
 import { actorOf, setSessionCookie } from '../http/authenticate.ts';
 import { teamIdsOf } from '../teams/team.repository.ts';
@@ -66,16 +66,17 @@ export function passkeyRoutes(ctx: Ctx, opts: { publicUrl?: string }): FastifyPl
       config: { sessionOnly: true },
       schema: {
         tags,
-        summary: `Start adding a passkey: WebAuthn registration options (relying party "Vigie", this host) for navigator.credentials.create; valid 5 minutes, for one registration. ${SESSION_ONLY}`,
+        summary: `Start adding a passkey: WebAuthn registration options (relying party "Vigie", this host) for navigator.credentials.create; valid 5 minutes, for one registration. Body \`{}\` while two-factor sign-in is off; once it is on, your password or a current code (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
+        body: AddFactorProofBody,
         response: { 200: PasskeyCreationOptions },
       },
-      handler: async (request) => ({ ...(await passkeys.startPasskeyRegistration(ctx, actorOf(request), rp(request))) }),
+      handler: async (request) => ({ ...(await passkeys.startPasskeyRegistration(ctx, actorOf(request), rp(request), request.body)) }),
     });
     app.post('/me/two-factor/passkeys', {
       config: { sessionOnly: true },
       schema: {
         tags,
-        summary: `Add a passkey: its name and the browser's answer to the registration options. Turns two-factor sign-in on; answers recovery codes (once) when you had none left. 409 \`passkey.not_started\` without live options, 422 \`passkey.invalid_response\` when it does not verify for this origin. ${SESSION_ONLY}`,
+        summary: `Add a passkey: its name and the browser's answer to the registration options. Turns two-factor sign-in on when it was off, and then answers recovery codes (once); when it was already on, your recovery codes stay as they are. 409 \`passkey.not_started\` without live options, 422 \`passkey.invalid_response\` when it does not verify for this origin. ${SESSION_ONLY}`,
         body: AddPasskeyBody,
         response: { 200: AddedPasskey },
       },

@@ -15,7 +15,7 @@ import type { Actor } from '../tenancy/scope.ts';
 import { findUserById, type UserRow } from '../users/user.repository.ts';
 import * as repo from './passkey.repository.ts';
 import * as twoFactorRepo from './two-factor.repository.ts';
-import { challengeExpired, checkProof, factorsOf, guess, hashRecoveryCode, liveChallenge, requiredFor, userEvent } from './two-factor.service.ts';
+import { challengeExpired, checkProof, factorsOf, guess, hashRecoveryCode, liveChallenge, proveWhenEnabled, requiredFor, userEvent } from './two-factor.service.ts';
 
 /** Where the browser talks to Vigie: the origin its signed data must name, and the relying-party id (its host). */
 export type RelyingParty = { origin: string; rpID: string };
@@ -35,9 +35,13 @@ export async function listOwnPasskeys(ctx: Ctx, actor: Actor) {
   return { items: (await repo.listPasskeys(ctx.db, actor.userId)).map(toPasskey) };
 }
 
-/** Registration options for a new passkey; its challenge is kept for REGISTRATION_MINUTES, for one registration. */
-export async function startPasskeyRegistration(ctx: Ctx, actor: Actor, rp: RelyingParty) {
+/**
+ * Registration options for a new passkey (once two-factor sign-in is on, only after the password or a current code);
+ * its challenge is kept for REGISTRATION_MINUTES, for one registration.
+ */
+export async function startPasskeyRegistration(ctx: Ctx, actor: Actor, rp: RelyingParty, proof: { password?: string; code?: string }) {
   const user = await ownUser(ctx, actor);
+  await proveWhenEnabled(ctx, user, proof);
   const existing = await repo.listPasskeys(ctx.db, user.id);
   const options = await generateRegistrationOptions({
     rpName: RP_NAME,
@@ -56,7 +60,8 @@ export async function startPasskeyRegistration(ctx: Ctx, actor: Actor, rp: Relyi
 
 /**
  * Verifies the browser's answer to the registration options and stores the passkey; this turns two-factor sign-in
- * on when it was off. Answers recovery codes (shown once) when the user had none left.
+ * on when it was off, and then answers new recovery codes (shown once). When it was already on, the recovery codes
+ * stay as they are: adding a factor must not hand out a fresh way in.
  */
 export async function addOwnPasskey(ctx: Ctx, actor: Actor, input: { name: string; response: RegistrationResponseJSON }, rp: RelyingParty) {
   const user = await ownUser(ctx, actor);
@@ -81,7 +86,7 @@ export async function addOwnPasskey(ctx: Ctx, actor: Actor, input: { name: strin
       at: now,
     });
     let recoveryCodes: string[] | undefined;
-    if ((await twoFactorRepo.countRecoveryCodesLeft(trx, user.id)) === 0) {
+    if (!wasEnabled) {
       recoveryCodes = newRecoveryCodes();
       await twoFactorRepo.replaceRecoveryCodes(trx, user.id, recoveryCodes.map((c) => hashRecoveryCode(user.id, c)), now);
     }

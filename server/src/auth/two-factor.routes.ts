@@ -2,11 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParams } from '../../../contract/common.ts';
 import {
+  AddFactorProofBody,
   ConfirmTotpBody,
   LoginSetupBody,
   LoginTwoFactorBody,
   MeWithRecoveryCodes,
   RecoveryCodes,
+  TotpConfirmed,
   TotpEnrolment,
   TwoFactorProofBody,
   TwoFactorStatus,
@@ -61,15 +63,24 @@ export function twoFactorRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       config: { sessionOnly: true },
       schema: {
         tags,
-        summary: `Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm. ${SESSION_ONLY}`,
+        summary: `Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm. Body \`{}\` while two-factor sign-in is off; once it is on (passkeys), your password (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
+        body: AddFactorProofBody,
         response: { 200: TotpEnrolment },
       },
-      handler: async (request) => twoFactor.startOwnEnrolment(ctx, actorOf(request)),
+      handler: async (request) => twoFactor.startOwnEnrolment(ctx, actorOf(request), request.body),
     });
     app.post('/me/two-factor/totp/confirm', {
       config: { sessionOnly: true },
-      schema: { tags, summary: `The app's current code turns two-factor sign-in on; answers 10 recovery codes, shown once. ${SESSION_ONLY}`, body: ConfirmTotpBody, response: { 200: RecoveryCodes } },
-      handler: async (request) => ({ recoveryCodes: await twoFactor.confirmOwnEnrolment(ctx, actorOf(request), request.body.code) }),
+      schema: {
+        tags,
+        summary: `The app's current code confirms it. When this turns two-factor sign-in on, answers 10 recovery codes, shown once; when it was already on (passkeys), your recovery codes stay and none are answered. ${SESSION_ONLY}`,
+        body: ConfirmTotpBody,
+        response: { 200: TotpConfirmed },
+      },
+      handler: async (request) => {
+        const recoveryCodes = await twoFactor.confirmOwnEnrolment(ctx, actorOf(request), request.body.code);
+        return recoveryCodes ? { recoveryCodes } : {};
+      },
     });
     app.post('/me/two-factor/recovery-codes', {
       config: { sessionOnly: true },

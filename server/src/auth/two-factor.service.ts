@@ -93,15 +93,36 @@ export async function twoFactorStatus(ctx: Ctx, actor: Actor) {
   return statusOf(ctx.db, user);
 }
 
-/** A new seed for the signed-in user, pending until its first code is confirmed. */
-export async function startOwnEnrolment(ctx: Ctx, actor: Actor) {
-  return startEnrolment(ctx, actor.userId);
+/**
+ * A new seed for the signed-in user, pending until its first code is confirmed. When two-factor sign-in is already
+ * on (passkeys), only after the password or a current code: a session alone must not add a factor of its own.
+ */
+export async function startOwnEnrolment(ctx: Ctx, actor: Actor, proof: Proof) {
+  const user = await findUserById(ctx.db, actor.userId);
+  if (!user) throw AppError.notFound('User');
+  if ((await repo.findTotp(ctx.db, user.id))?.enabled_at) throw alreadyEnabled();
+  await proveWhenEnabled(ctx, user, proof);
+  return startEnrolment(ctx, user.id);
 }
 
-export async function confirmOwnEnrolment(ctx: Ctx, actor: Actor, code: string) {
+/** The first code of the pending seed; answers recovery codes only when this turns two-factor sign-in on. */
+export async function confirmOwnEnrolment(ctx: Ctx, actor: Actor, code: string): Promise<string[] | undefined> {
   const user = await findUserById(ctx.db, actor.userId);
   if (!user) throw AppError.notFound('User');
   return guess(ctx, user.id, () => ctx.db.transaction().execute((trx) => enableWithFirstCode(ctx, trx, user, code, invalidField('code'))));
+}
+
+/**
+ * Before adding a second factor: nothing while two-factor sign-in is off, else the password or a current code
+ * (checked as a guess). Without it, whoever holds a session could add their own factor and use it as proof.
+ */
+export async function proveWhenEnabled(ctx: Ctx, user: UserRow, proof: Proof): Promise<void> {
+  if (!(await factorsOf(ctx.db, user.id)).enabled) return;
+  if (proof.password === undefined && proof.code === undefined) {
+    const message = 'Two-factor sign-in is on: give your password or a current code to add another factor.';
+    throw new AppError('two_factor.proof_required', 422, message, [{ path: 'password', message }]);
+  }
+  await checkProof(ctx, user, proof);
 }
 
 /** New recovery codes (the old ones stop working), after the password or a current code. */
@@ -169,31 +190,32 @@ export async function requiredFor(db: Executor, user: UserRow): Promise<boolean>
 async function startEnrolment(ctx: Ctx, userId: number) {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw AppError.notFound('User');
-  if ((await repo.findTotp(ctx.db, userId))?.enabled_at) {
-    throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
-  }
+  if ((await repo.findTotp(ctx.db, userId))?.enabled_at) throw alreadyEnabled();
   const secret = newTotpSecret();
-  if (!(await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret, 'totp.seed'), ctx.clock.now().toISOString()))) {
-    throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
-  }
+  if (!(await repo.putPendingTotp(ctx.db, userId, ctx.secrets.seal(secret, 'totp.seed'), ctx.clock.now().toISOString()))) throw alreadyEnabled();
   const uri = otpauthUri(secret, user.email);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
   return { secret, otpauthUri: uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
 }
 
-/** The first code of a pending seed turns it on; returns the recovery codes, shown once. */
-async function enableWithFirstCode(ctx: Ctx, trx: Trx, user: UserRow, code: string, wrong: (message: string) => AppError): Promise<string[]> {
+/**
+ * The first code of a pending seed turns it on. When this turns two-factor sign-in on, returns new recovery codes
+ * (shown once); when it was already on (passkeys), the user's recovery codes stay as they are and none are returned.
+ */
+async function enableWithFirstCode(ctx: Ctx, trx: Trx, user: UserRow, code: string, wrong: (message: string) => AppError): Promise<string[] | undefined> {
   const totp = await repo.findTotp(trx, user.id);
   if (!totp) throw AppError.conflict('two_factor.not_started', 'Start the set-up first: scan the QR code, then type the code.');
   if (totp.enabled_at) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
   const now = ctx.clock.now();
   const result = checkTotp(ctx.secrets.open(totp.secret, 'totp.seed'), code, now, null);
   if (!result.ok) throw wrong('Wrong code: type the 6 digits your app shows now (check that the phone is on time).');
-  const codes = newRecoveryCodes();
   const at = now.toISOString();
+  const wasEnabled = (await factorsOf(trx, user.id)).enabled;
   if (!(await repo.enableTotp(trx, user.id, result.step, at))) throw AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on.');
-  await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), at);
   await appendEvent(trx, userEvent('user.two_factor_enabled', user, user.id), at);
+  if (wasEnabled) return undefined;
+  const codes = newRecoveryCodes();
+  await repo.replaceRecoveryCodes(trx, user.id, codes.map((c) => hashRecoveryCode(user.id, c)), at);
   return codes;
 }
 
@@ -287,6 +309,10 @@ export function invalidField(path: string) {
 
 export function challengeExpired() {
   return new AppError('auth.challenge_expired', 401, 'This sign-in has expired: sign in again with your e-mail and password.');
+}
+
+function alreadyEnabled() {
+  return AppError.conflict('two_factor.already_enabled', 'Two-factor sign-in is already on; turn it off first to use another app.');
 }
 
 function codeReused() {

@@ -39,7 +39,8 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
   }
 
   async function addPasskey(u: Awaited<ReturnType<typeof user>>, name = 'Laptop', key = new SoftwareAuthenticator(ORIGIN)) {
-    const options = await u.me.post('/api/v1/me/two-factor/passkeys/options');
+    // The password is only checked once two-factor sign-in is on.
+    const options = await u.me.post('/api/v1/me/two-factor/passkeys/options', { password: PASSWORD });
     expect(options.status, JSON.stringify(options.body)).toBe(200);
     const added = await u.me.post('/api/v1/me/two-factor/passkeys', { name, response: key.register(options.body) });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
@@ -115,10 +116,10 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     expect((await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'A', response: key.register(options) })).status).toBe(200);
     const again = new SoftwareAuthenticator(ORIGIN);
     expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'B', response: again.register(options) }), 409, 'passkey.not_started');
-    const old = (await u.me.post('/api/v1/me/two-factor/passkeys/options')).body;
+    const old = (await u.me.post('/api/v1/me/two-factor/passkeys/options', { password: PASSWORD })).body;
     clock.advance(6 * 60_000);
     expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'B', response: again.register(old) }), 409, 'passkey.not_started');
-    const fresh = (await u.me.post('/api/v1/me/two-factor/passkeys/options')).body;
+    const fresh = (await u.me.post('/api/v1/me/two-factor/passkeys/options', { password: PASSWORD })).body;
     expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'B', response: again.register({ ...fresh, challenge: old.challenge }) }), 422, 'passkey.invalid_response');
     expect((await u.me.get('/api/v1/me/two-factor')).body.passkeys).toBe(1);
   });
@@ -135,6 +136,32 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     const other = await user();
     const options = (await other.me.post('/api/v1/me/two-factor/passkeys/options')).body;
     expectProblem(await other.me.post('/api/v1/me/two-factor/passkeys', { name: 'Copy', response: key.register(options) }), 409, 'passkey.already_registered');
+  });
+
+  it('once two-factor is on, adding a passkey needs the password or a code, and never hands out recovery codes', async () => {
+    const u = await withPasskey();
+    expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys/options'), 422, 'two_factor.proof_required');
+    expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys/options', { password: 'wrong-password' }), 422, 'two_factor.invalid_proof');
+    expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys/options', { code: '123456' }), 422, 'two_factor.invalid_proof');
+    // Without live options, nothing can be registered.
+    const key = new SoftwareAuthenticator(ORIGIN);
+    expectProblem(await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'Attacker', response: key.register({ challenge: 'AAAA', rp: { id: 'localhost' } }) }), 409, 'passkey.not_started');
+    // Every recovery code spent: adding a passkey does not mint new ones (regenerating them needs proof of its own).
+    await t.database.db.updateTable('recovery_codes').set({ used_at: clock.now().toISOString() }).where('user_id', '=', u.id).execute();
+    const second = await addPasskey(u, 'Phone');
+    expect(second.added.recoveryCodes).toBeUndefined();
+    expect((await u.me.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, passkeys: 2, recoveryCodesLeft: 0 });
+    // A current app code is proof too.
+    const enrolment = await u.me.post('/api/v1/me/two-factor/totp', { password: PASSWORD });
+    const code = (offset = 0) => TOTP.generate({ secret: Secret.fromBase32(enrolment.body.secret), timestamp: clock.now().getTime() + offset });
+    expect((await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: code() })).body).toEqual({});
+    clock.advance(30_000);
+    const options = await u.me.post('/api/v1/me/two-factor/passkeys/options', { code: code() });
+    expect(options.status, JSON.stringify(options.body)).toBe(200);
+    const third = await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'Key', response: new SoftwareAuthenticator(ORIGIN).register(options.body) });
+    expect(third.status, JSON.stringify(third.body)).toBe(200);
+    expect(third.body.recoveryCodes).toBeUndefined();
+    expect((await u.me.get('/api/v1/me/two-factor')).body).toMatchObject({ passkeys: 3, recoveryCodesLeft: 0 });
   });
 
   it('the passkey routes of /me refuse API tokens', async () => {

@@ -829,14 +829,14 @@ const ROUTES: Record<string, Case> = {
         expect(res.body.user.name, who).toBe(u.email);
         expect(res.body.excludeCredentials, who).toEqual([]);
       }
-      expect(JSON.stringify((await a.me.post('/api/v1/me/two-factor/passkeys/options')).body.excludeCredentials)).toContain(a.key.id);
+      expect(JSON.stringify((await a.me.post('/api/v1/me/two-factor/passkeys/options', { password: PASSWORD })).body.excludeCredentials)).toContain(a.key.id);
     } finally {
       await resetTotp(w, w.colleagueA);
     }
   },
   'POST /api/v1/me/two-factor/passkeys': async (w) => {
     const a = await addPasskey(w, w.colleagueA);
-    const optionsA = (await a.me.post('/api/v1/me/two-factor/passkeys/options')).body;
+    const optionsA = (await a.me.post('/api/v1/me/two-factor/passkeys/options', { password: PASSWORD })).body;
     try {
       for (const [who, u] of foreign(w)) {
         const me = await sessionClient(w, u);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { factories } from '../factories.ts';
 import { buildCtx } from '../../src/app.ts';
 import { openSession } from '../../src/auth/auth.service.ts';
+import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import { ADMIN, client, DIALECTS, type Reply, signIn, startTestApp, testClock, type TestApp } from '../test-app.ts';
 
 const PASSWORD = 'two-factor-pw-123';
@@ -140,6 +141,31 @@ describe.each(DIALECTS)('two-factor sign-in on %s', (dialect) => {
     it('confirming without a started enrolment is a conflict', async () => {
       const u = await user();
       expectProblem(await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: '123456' }), 409, 'two_factor.not_started');
+    });
+
+    it('with two-factor already on through a passkey, an authenticator app needs the password and leaves the recovery codes as they are', async () => {
+      const u = await user();
+      const options = await u.me.post('/api/v1/me/two-factor/passkeys/options');
+      const added = await u.me.post('/api/v1/me/two-factor/passkeys', { name: 'Laptop', response: new SoftwareAuthenticator('http://localhost').register(options.body) });
+      expect(added.status, JSON.stringify(added.body)).toBe(200);
+      const recoveryCodes = added.body.recoveryCodes as string[];
+      // The session alone does not let anyone add an app of their own: without proof, with a wrong one, or with a code
+      // (a passkey-only user has no app code to give), no seed is handed out.
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp'), 422, 'two_factor.proof_required');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp', { password: 'wrong-password' }), 422, 'two_factor.invalid_proof');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp', { code: '123456' }), 422, 'two_factor.invalid_proof');
+      expectProblem(await u.me.post('/api/v1/me/two-factor/totp', { password: PASSWORD, code: '123456' }), 400);
+      expect((await t.database.db.selectFrom('user_totp').select('user_id').where('user_id', '=', u.id).execute()).length).toBe(0);
+      const enrolment = await u.me.post('/api/v1/me/two-factor/totp', { password: PASSWORD });
+      expect(enrolment.status, JSON.stringify(enrolment.body)).toBe(200);
+      const confirm = await u.me.post('/api/v1/me/two-factor/totp/confirm', { code: codeNow(enrolment.body.secret) });
+      expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
+      expect(confirm.body).toEqual({});
+      expect((await u.me.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, totp: true, passkeys: 1, recoveryCodesLeft: 10 });
+      // The recovery codes given with the passkey still sign in.
+      clock.advance(STEP_MS);
+      const res = await secondStep(await challengeFor(u.email), recoveryCodes[0]);
+      expect(res.statusCode, res.body).toBe(200);
     });
   });
 

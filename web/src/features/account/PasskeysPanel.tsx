@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../app/format.ts';
-import { type Passkey, passkeyErrorText, useAddPasskey, usePasskeys, useRemovePasskey } from '../auth/passkeys.ts';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import { type Passkey, passkeyErrorText, useAddPasskey, usePasskeyOptions, usePasskeys, useRemovePasskey } from '../auth/passkeys.ts';
 import { type TwoFactorStatus, twoFactorErrorText } from '../auth/two-factor.ts';
 import { ProofForm } from './ProofForm.tsx';
 
@@ -12,12 +13,35 @@ export function PasskeysPanel({ status, onRecoveryCodes }: { status: TwoFactorSt
   const { t } = useTranslation();
   const passkeys = usePasskeys();
   const add = useAddPasskey();
+  const prove = usePasskeyOptions();
   const remove = useRemovePasskey();
-  const [adding, setAdding] = useState(false);
+  /** Adding: first the proof when two-factor sign-in is on (it yields the options), then the name. */
+  const [adding, setAdding] = useState<false | 'proof' | { options: PublicKeyCredentialCreationOptionsJSON | null }>(false);
   const [name, setName] = useState('');
   const [removing, setRemoving] = useState<Passkey | null>(null);
   const items = passkeys.data?.items ?? [];
   const lastFactor = !status.totp && items.length === 1;
+
+  const stopAdding = () => {
+    add.reset();
+    prove.reset();
+    setAdding(false);
+  };
+
+  if (adding === 'proof') {
+    return (
+      <ProofForm
+        title={t('passkeys.account.add')}
+        help={t('passkeys.account.proofHelp')}
+        submitLabel={t('passkeys.account.continue')}
+        allowCode={status.totp}
+        pending={prove.isPending}
+        error={twoFactorErrorText(prove.error, t)}
+        onCancel={stopAdding}
+        onSubmit={(proof) => prove.mutate(proof, { onSuccess: (options) => setAdding({ options }) })}
+      />
+    );
+  }
 
   if (removing) {
     return (
@@ -100,7 +124,7 @@ export function PasskeysPanel({ status, onRecoveryCodes }: { status: TwoFactorSt
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            add.mutate(name.trim(), {
+            add.mutate({ name: name.trim(), options: adding.options }, {
               onSuccess: (r) => {
                 setAdding(false);
                 setName('');
@@ -116,13 +140,7 @@ export function PasskeysPanel({ status, onRecoveryCodes }: { status: TwoFactorSt
               <Button type="submit" loading={add.isPending}>
                 {t('passkeys.account.register')}
               </Button>
-              <Button
-                variant="default"
-                onClick={() => {
-                  add.reset();
-                  setAdding(false);
-                }}
-              >
+              <Button variant="default" onClick={stopAdding}>
                 {t('twoFactor.setup.cancel')}
               </Button>
             </Group>
@@ -130,7 +148,7 @@ export function PasskeysPanel({ status, onRecoveryCodes }: { status: TwoFactorSt
         </form>
       ) : (
         <Group>
-          <Button variant="default" onClick={() => setAdding(true)}>
+          <Button variant="default" onClick={() => setAdding(status.enabled ? 'proof' : { options: null })}>
             {t('passkeys.account.add')}
           </Button>
         </Group>

@@ -19,7 +19,7 @@ import { ProofForm } from './ProofForm.tsx';
 
 const FEW_CODES = 3;
 
-type Mode = { kind: 'idle' } | { kind: 'enrol'; enrolment: TotpEnrolment } | { kind: 'regenerate' } | { kind: 'disable' };
+type Mode = { kind: 'idle' } | { kind: 'prove-for-app' } | { kind: 'enrol'; enrolment: TotpEnrolment } | { kind: 'regenerate' } | { kind: 'disable' };
 
 /** On /account: two-factor sign-in on or off, set-up with an authenticator app, recovery codes. */
 export function TwoFactorSection({ me }: { me: Me }) {
@@ -59,10 +59,24 @@ export function TwoFactorSection({ me }: { me: Me }) {
             onSuccess: (r) => {
               idle();
               notifications.show({ color: 'green', message: t('twoFactor.account.enabled') });
-              setCodes(r.recoveryCodes);
+              // Only when this turned two-factor sign-in on: with passkeys, the recovery codes stay.
+              if (r.recoveryCodes) setCodes(r.recoveryCodes);
             },
           })
         }
+      />
+    );
+  } else if (mode.kind === 'prove-for-app') {
+    body = (
+      <ProofForm
+        title={t('passkeys.account.addApp')}
+        help={t('passkeys.account.appProofHelp')}
+        submitLabel={t('passkeys.account.continue')}
+        allowCode={false}
+        pending={start.isPending}
+        error={twoFactorErrorText(start.error, t)}
+        onCancel={idle}
+        onSubmit={(proof) => start.mutate(proof, { onSuccess: (enrolment) => setMode({ kind: 'enrol', enrolment }) })}
       />
     );
   } else if (mode.kind === 'regenerate') {
@@ -143,7 +157,13 @@ export function TwoFactorSection({ me }: { me: Me }) {
             </>
           )}
           {!s.totp && (
-            <Button loading={start.isPending} onClick={() => start.mutate(undefined, { onSuccess: (enrolment) => setMode({ kind: 'enrol', enrolment }) })}>
+            <Button
+              loading={start.isPending}
+              onClick={() =>
+                // Once two-factor sign-in is on (passkeys), the password first: a session alone must not add an app.
+                s.enabled ? setMode({ kind: 'prove-for-app' }) : start.mutate(null, { onSuccess: (enrolment) => setMode({ kind: 'enrol', enrolment }) })
+              }
+            >
               {s.enabled ? t('passkeys.account.addApp') : t('twoFactor.account.enable')}
             </Button>
           )}

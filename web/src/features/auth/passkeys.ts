@@ -32,12 +32,20 @@ export function usePasskeys() {
   return useQuery({ queryKey: PASSKEYS_KEY, queryFn: () => api<{ items: Passkey[] }>('/me/two-factor/passkeys') });
 }
 
+/** Registration options; once two-factor sign-in is on, only with the password or a code. */
+export function usePasskeyOptions() {
+  return useMutation({
+    mutationFn: (proof: Proof | null) => api<PublicKeyCredentialCreationOptionsJSON>('/me/two-factor/passkeys/options', { method: 'POST', body: proof ?? {} }),
+  });
+}
+
+/** Registers a passkey: with the options given (asked after a proof), else with new ones (two-factor sign-in off). */
 export function useAddPasskey() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (name: string) => {
-      const options = await api<PublicKeyCredentialCreationOptionsJSON>('/me/two-factor/passkeys/options', { method: 'POST' });
-      const response = await startRegistration({ optionsJSON: options });
+    mutationFn: async ({ name, options }: { name: string; options: PublicKeyCredentialCreationOptionsJSON | null }) => {
+      const optionsJSON = options ?? (await api<PublicKeyCredentialCreationOptionsJSON>('/me/two-factor/passkeys/options', { method: 'POST', body: {} }));
+      const response = await startRegistration({ optionsJSON });
       return api<AddedPasskey>('/me/two-factor/passkeys', { method: 'POST', body: { name, response } });
     },
     onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: PASSKEYS_KEY }), qc.invalidateQueries({ queryKey: STATUS_KEY })]),

@@ -50,14 +50,16 @@ export function useTwoFactorStatus() {
   return useQuery({ queryKey: STATUS_KEY, queryFn: () => api<TwoFactorStatus>('/me/two-factor') });
 }
 
+/** A new seed; once two-factor sign-in is on (passkeys), only with the password or a code. */
 export function useStartEnrolment() {
-  return useMutation({ mutationFn: () => api<TotpEnrolment>('/me/two-factor/totp', { method: 'POST' }) });
+  return useMutation({ mutationFn: (proof: Proof | null) => api<TotpEnrolment>('/me/two-factor/totp', { method: 'POST', body: proof ?? {} }) });
 }
 
+/** Recovery codes come back only when this turned two-factor sign-in on. */
 export function useConfirmEnrolment() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => api<{ recoveryCodes: string[] }>('/me/two-factor/totp/confirm', { method: 'POST', body: { code } }),
+    mutationFn: (code: string) => api<{ recoveryCodes?: string[] }>('/me/two-factor/totp/confirm', { method: 'POST', body: { code } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: STATUS_KEY }),
   });
 }
