@@ -32,12 +32,13 @@ export const TwoFactorProofBody = z
   .refine((b) => (b.password === undefined) !== (b.code === undefined), { message: 'Give either password or code' });
 
 /**
- * Starting to add a second factor: `{}` while two-factor sign-in is off; once it is on (another factor is set up),
- * the password or a current TOTP code, so that a session alone cannot add a factor of its own.
+ * Starting to add a second factor: no body (or `{}`) while two-factor sign-in is off; once it is on (another factor
+ * is set up), the password or a current TOTP code, so that a session alone cannot add a factor of its own.
  */
 export const AddFactorProofBody = z
   .object({ password: z.string().min(1).max(1000).optional(), code: Code.optional() })
-  .refine((b) => b.password === undefined || b.code === undefined, { message: 'Give either password or code, not both' });
+  .refine((b) => b.password === undefined || b.code === undefined, { message: 'Give either password or code, not both' })
+  .nullish();
 
 /** The answer to confirming an authenticator app. */
 export const TotpConfirmed = z.object({

@@ -30,6 +30,11 @@ interface PasskeyWords {
   password: RegExp;
   none: string;
   off: string;
+  addApp: string;
+  continue: string;
+  wrongPassword: string;
+  qrAlt: string;
+  cancel: string;
 }
 
 const LANGS: Record<'fr' | 'en', PasskeyWords> = {
@@ -53,6 +58,11 @@ const LANGS: Record<'fr' | 'en', PasskeyWords> = {
     password: /^Votre mot de passe/,
     none: 'Aucune clé d’accès pour l’instant.',
     off: 'Désactivée',
+    addApp: 'Configurer aussi une application d’authentification',
+    continue: 'Continuer',
+    wrongPassword: 'Mot de passe incorrect.',
+    qrAlt: 'Code QR pour ajouter Vigie à votre application d’authentification',
+    cancel: 'Annuler',
   },
   en: {
     words: EN,
@@ -74,6 +84,11 @@ const LANGS: Record<'fr' | 'en', PasskeyWords> = {
     password: /^Your password/,
     none: 'No passkey yet.',
     off: 'Off',
+    addApp: 'Also set up an authenticator app',
+    continue: 'Continue',
+    wrongPassword: 'Wrong password.',
+    qrAlt: 'QR code to add Vigie to your authenticator app',
+    cancel: 'Cancel',
   },
 };
 
@@ -136,8 +151,25 @@ describe.each(['fr', 'en'] as const)('passkeys in %s', (lang) => {
       await page.getByRole('button', { name: w.use }).click();
       await visible(page.getByRole('heading', { level: 1, name: w.homeTitle }));
 
-      // Remove it (with the password): two-factor sign-in is off again.
+      // Two-factor sign-in is on: another factor (an app, a passkey) needs the password first.
       await page.goto(`${base}/account`);
+      await page.getByRole('button', { name: w.addApp }).click();
+      await page.getByLabel(w.password).fill('not-the-password');
+      await page.getByRole('button', { name: w.continue }).click();
+      await visible(page.getByRole('alert').getByText(w.wrongPassword));
+      await page.getByLabel(w.password).fill(PASSWORD);
+      await page.getByRole('button', { name: w.continue }).click();
+      await visible(page.getByRole('img', { name: w.qrAlt }));
+      await expectNoSerious(page);
+      await page.getByRole('button', { name: w.cancel, exact: true }).click();
+      await section.getByRole('button', { name: w.add }).click();
+      await page.getByLabel(w.password).fill(PASSWORD);
+      await page.getByRole('button', { name: w.continue }).click();
+      await visible(section.getByLabel(w.nameLabel));
+      await section.getByRole('button', { name: w.cancel, exact: true }).click();
+      expect(await admin('GET', `/users/${user.id}/two-factor`)).toMatchObject({ enabled: true, totp: false, passkeys: 1, recoveryCodesLeft: 10 });
+
+      // Remove it (with the password): two-factor sign-in is off again.
       await page.getByRole('button', { name: w.remove('Virtual key') }).click();
       await page.getByLabel(w.password).fill(PASSWORD);
       await page.getByRole('button', { name: w.removeSubmit, exact: true }).click();

@@ -66,11 +66,11 @@ export function passkeyRoutes(ctx: Ctx, opts: { publicUrl?: string }): FastifyPl
       config: { sessionOnly: true },
       schema: {
         tags,
-        summary: `Start adding a passkey: WebAuthn registration options (relying party "Vigie", this host) for navigator.credentials.create; valid 5 minutes, for one registration. Body \`{}\` while two-factor sign-in is off; once it is on, your password or a current code (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
+        summary: `Start adding a passkey: WebAuthn registration options (relying party "Vigie", this host) for navigator.credentials.create; valid 5 minutes, for one registration. No body (or \`{}\`) while two-factor sign-in is off; once it is on, your password or a current code (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
         body: AddFactorProofBody,
         response: { 200: PasskeyCreationOptions },
       },
-      handler: async (request) => ({ ...(await passkeys.startPasskeyRegistration(ctx, actorOf(request), rp(request), request.body)) }),
+      handler: async (request) => ({ ...(await passkeys.startPasskeyRegistration(ctx, actorOf(request), rp(request), request.body ?? {})) }),
     });
     app.post('/me/two-factor/passkeys', {
       config: { sessionOnly: true },

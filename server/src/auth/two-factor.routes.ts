@@ -63,11 +63,11 @@ export function twoFactorRoutes(ctx: Ctx): FastifyPluginAsyncZod {
       config: { sessionOnly: true },
       schema: {
         tags,
-        summary: `Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm. Body \`{}\` while two-factor sign-in is off; once it is on (passkeys), your password (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
+        summary: `Start setting up an authenticator app (issuer "Vigie", account your e-mail): a new seed and its QR code, pending until POST /me/two-factor/totp/confirm. No body (or \`{}\`) while two-factor sign-in is off; once it is on (passkeys), your password (422 \`two_factor.proof_required\` without it, \`two_factor.invalid_proof\` when wrong). ${SESSION_ONLY}`,
         body: AddFactorProofBody,
         response: { 200: TotpEnrolment },
       },
-      handler: async (request) => twoFactor.startOwnEnrolment(ctx, actorOf(request), request.body),
+      handler: async (request) => twoFactor.startOwnEnrolment(ctx, actorOf(request), request.body ?? {}),
     });
     app.post('/me/two-factor/totp/confirm', {
       config: { sessionOnly: true },
