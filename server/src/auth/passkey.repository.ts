@@ -1,4 +1,5 @@
 import type { Executor, Trx } from '../db/database.ts';
+import { isPostgres } from '../db/dialect.ts';
 
 export function listPasskeys(db: Executor, userId: number) {
   return db.selectFrom('user_passkeys').selectAll().where('user_id', '=', userId).orderBy('id').execute();
@@ -42,6 +43,14 @@ export async function insertPasskey(
 export async function usePasskey(db: Executor, id: number, checkedCounter: number, newCounter: number, at: string) {
   const r = await db.updateTable('user_passkeys').set({ counter: newCounter, last_used_at: at }).where('id', '=', id).where('counter', '=', checkedCounter).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Locks the user's row until the end of the transaction (PostgreSQL; SQLite runs one write transaction at a time), so
+ * that changes to the same user's second factors run one after the other and each sees what the previous one left.
+ */
+export async function lockUser(trx: Trx, userId: number): Promise<void> {
+  if (isPostgres(trx)) await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
 
 export async function deletePasskey(db: Executor, userId: number, id: number) {

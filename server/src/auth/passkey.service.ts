@@ -25,7 +25,13 @@ const RP_NAME = 'Vigie';
 
 /** Vigie's relying party, from VIGIE_PUBLIC_URL when set, else from the request's own origin (as CSRF checks it). */
 export function relyingParty(publicUrl: string | undefined, requestOrigin: string): RelyingParty {
-  const url = new URL(publicUrl ?? requestOrigin);
+  let url: URL;
+  try {
+    url = new URL(publicUrl ?? requestOrigin);
+  } catch {
+    // Only a malformed Host header of the request gets here (VIGIE_PUBLIC_URL is checked at start-up).
+    throw new AppError('request.invalid_host', 400, 'The Host header of this request is not a valid host name.');
+  }
   return { origin: url.origin, rpID: url.hostname };
 }
 
@@ -106,14 +112,15 @@ export async function removeOwnPasskey(ctx: Ctx, actor: Actor, id: number, proof
   if (!passkey) throw AppError.notFound('Passkey');
   const factors = await factorsOf(ctx.db, user.id);
   const last = !factors.totp && factors.passkeys === 1;
-  if (last && (await requiredFor(ctx.db, user))) {
-    throw AppError.conflict('two_factor.required', 'Two-factor sign-in is required for staff: add another passkey or an authenticator app before removing this one.');
-  }
+  if (last && (await requiredFor(ctx.db, user))) throw lastFactorRequired();
   await checkProof(ctx, user, proof);
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
+    await repo.lockUser(trx, user.id);
     if (!(await repo.deletePasskey(trx, user.id, id))) throw AppError.notFound('Passkey');
     if (!(await factorsOf(trx, user.id)).enabled) {
+      // Checked again here: another removal may have taken the other factor since the check above (this rolls back).
+      if (await requiredFor(trx, user)) throw lastFactorRequired();
       await twoFactorRepo.deleteTwoFactor(trx, user.id);
       await twoFactorRepo.deleteChallengesOf(trx, user.id);
       await appendEvent(trx, { ...userEvent('user.two_factor_disabled', user, user.id), payload: { reason: 'self' } }, now);
@@ -187,6 +194,10 @@ function transportsOf(p: { transports: string }): AuthenticatorTransport[] {
 
 function toPasskey(p: { id: number; name: string; transports: string; created_at: string; last_used_at: string | null }) {
   return { id: p.id, name: p.name, transports: JSON.parse(p.transports) as string[], createdAt: p.created_at, lastUsedAt: p.last_used_at };
+}
+
+function lastFactorRequired() {
+  return AppError.conflict('two_factor.required', 'Two-factor sign-in is required for staff: add another passkey or an authenticator app before removing this one.');
 }
 
 function invalidPasskey(path: string, message: string) {

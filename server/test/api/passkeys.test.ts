@@ -286,6 +286,32 @@ describe.each(DIALECTS)('passkeys on %s', (dialect) => {
     expect(events).toContainEqual(['user.two_factor_disabled', { reason: 'self' }]);
   });
 
+  it('two passkeys removed at once, while two-factor is required of staff: one goes, the last one stays', async () => {
+    const u = await withPasskey('agent');
+    const second = await addPasskey(u, 'Phone');
+    const put = (on: boolean) => t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff: on }, headers: { authorization: `Bearer ${t.adminToken}` } });
+    expect((await put(true)).statusCode).toBe(200);
+    try {
+      const { res } = await signInWithPasskey(u.email, u.key);
+      expect(res.statusCode, res.body).toBe(200);
+      const me = client(t.app, { session: session(res)! });
+      // Each request sees two passkeys before its removal; the removals then run one after the other.
+      const answers = await Promise.all([u.passkeyId, second.added.passkey.id].map((id) => me.delete(`/api/v1/me/two-factor/passkeys/${id}`, { password: PASSWORD })));
+      expect(answers.map((r) => r.status).sort()).toEqual([204, 409]);
+      expectProblem(answers.find((r) => r.status === 409)!, 409, 'two_factor.required');
+      expect((await me.get('/api/v1/me/two-factor')).body).toMatchObject({ enabled: true, passkeys: 1, recoveryCodesLeft: 10, required: true });
+    } finally {
+      expect((await put(false)).statusCode).toBe(200);
+    }
+  });
+
+  it('a malformed Host header answers 400, not a server error', async () => {
+    for (const host of ['a b', '[::1', 'exa mple.com:80']) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login/two-factor/passkey-options', headers: { host }, payload: { challenge: 'x' } });
+      expectProblem(reply(res), 400, 'request.invalid_host');
+    }
+  });
+
   it('the last passkey stays while two-factor is required of staff', async () => {
     const u = await withPasskey('agent');
     const put = (on: boolean) => t.app.inject({ method: 'PUT', url: '/api/v1/settings/security', payload: { requireTwoFactorForStaff: on }, headers: { authorization: `Bearer ${t.adminToken}` } });
